@@ -1,0 +1,123 @@
+"""`python -m bot <command>`: the service's command line, one sub-command per capability."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.understanding import Reading, read_message
+
+CENTRE_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _parse_now(value: str) -> datetime:
+    """An ISO 8601 instant; one without an offset is read as the centre's local time."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f"--now 需要 ISO 8601 时间,例如 2026-11-23T10:00:00+08:00 (got {value!r})"
+        ) from error
+    return parsed.replace(tzinfo=CENTRE_TZ) if parsed.tzinfo is None else parsed
+
+
+def _describe(reading: Reading) -> str:
+    """One human-readable line, for a person trying the assistant at a terminal."""
+    intent = texts.INTENT_LABELS.get(reading.intent or "", texts.UNKNOWN)
+    parts = [f"意图: {intent} ({reading.confidence:.2f})"]
+    if reading.urgency:
+        parts.append(f"紧急程度: {texts.URGENCY_LABELS[reading.urgency]}")
+    flat = "".join(
+        f"{value}{suffix}"
+        for value, suffix in (
+            (reading.building, "栋"),
+            (reading.unit, "单元"),
+            (reading.room, "室"),
+        )
+        if value
+    )
+    parts.append(f"房屋: {flat or texts.NOT_GIVEN}")
+    parts.append(f"电话: {reading.phone or texts.NOT_GIVEN}")
+    if reading.when:
+        span = f" 至 {reading.when_end:%H:%M}" if reading.when_end else ""
+        parts.append(f"时间: {reading.when:%Y-%m-%d %H:%M}{span}")
+    elif reading.when_problem:
+        parts.append(f"时间: {texts.WHEN_PROBLEM_LABELS.get(reading.when_problem, reading.when_problem)}")
+    return " | ".join(parts)
+
+
+def understand(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    """One output line per input line, in order, whatever the line holds."""
+    from bot.nlu import ModelNotFound, NluModel
+
+    now = args.now or datetime.now(CENTRE_TZ)
+    print("正在加载模型 (loading the newest model) ...", file=sys.stderr, flush=True)
+    try:
+        model = NluModel.newest(Path(args.models))
+    except ModelNotFound as error:
+        print(error, file=sys.stderr)
+        return 1
+    try:
+        for line in stdin:
+            text = line.rstrip("\r\n").strip()
+            guess = model.guess_intent(text)
+            reading = read_message(text, guess.name, guess.confidence, now)
+            if args.json:
+                stdout.write(json.dumps(reading.to_contract(), ensure_ascii=False) + "\n")
+            else:
+                stdout.write(_describe(reading) + "\n")
+            stdout.flush()
+    finally:
+        model.close()
+    return 0
+
+
+def evaluate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from bot.nlu.evaluation import cross_validate
+
+    summary = cross_validate(
+        config=Path(args.config), data=Path(args.data), out=Path(args.out), folds=args.folds
+    )
+    stdout.write(summary + "\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="物业客服助手")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    reader = commands.add_parser(
+        "understand", help="read owner messages from stdin, one per line, and say what they mean"
+    )
+    reader.add_argument("--json", action="store_true", help="one JSON object per line")
+    reader.add_argument(
+        "--now", type=_parse_now, default=None, help="ISO 8601 reference time (default: now)"
+    )
+    reader.add_argument(
+        "--models", default=os.environ.get("MODELS_DIR", "models"), help="trained models folder"
+    )
+    reader.set_defaults(handler=understand)
+
+    evaluator = commands.add_parser("eval", help="cross-validated NLU evaluation report")
+    evaluator.add_argument("--config", default="config.yml")
+    evaluator.add_argument("--data", default="data/nlu")
+    evaluator.add_argument("--out", default="reports/eval")
+    evaluator.add_argument("--folds", type=int, default=5)
+    evaluator.set_defaults(handler=evaluate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    # Owners write Chinese; never let a C locale turn that into an encoding error.
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    return int(args.handler(args, sys.stdin, sys.stdout))

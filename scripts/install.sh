@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Create or update .venv from the committed lock. Rasa 3.6 declares Python <3.11, so every
+# package is installed exactly as pinned with --no-deps --ignore-requires-python
+# (../shared/notes/rasa-on-python-3.11.md explains why this is the tested way).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+LOCK=requirements/lock.txt
+PYTHON=${PYTHON:-python3}
+
+if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)'; then
+  echo "install: Python 3.11 is required (found $("$PYTHON" --version 2>&1))." >&2
+  exit 1
+fi
+stamp="$VENV/.lock-$(sha256sum "$LOCK" | cut -c1-16)"
+if [ -f "$stamp" ]; then
+  exit 0
+fi
+echo "install: setting up $VENV from $LOCK (first time: about 3 minutes, 2.8 GB)..."
+[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+"$VENV/bin/pip" install --quiet --no-deps --ignore-requires-python --prefer-binary -r "$LOCK"
+rm -f "$VENV"/.lock-*
+touch "$stamp"
+echo "install: done."

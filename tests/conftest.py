@@ -1,0 +1,47 @@
+"""Shared fixtures. The test model is trained once per run (Rasa skips an unchanged project)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_MODELS = ROOT / ".cache" / "test-models"
+
+
+def rasa_env() -> dict[str, str]:
+    """The environment every Rasa subprocess in the suite gets: quiet and offline."""
+    env = dict(os.environ)
+    env.update(
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def trained_models() -> Path:
+    """A folder holding a model trained from this checkout's config, domain and data."""
+    TEST_MODELS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "rasa", "train", "--quiet", "--out", str(TEST_MODELS),
+         "--fixed-model-name", "test-model"],
+        cwd=ROOT, env=rasa_env(), check=True,
+    )
+    return TEST_MODELS
+
+
+@pytest.fixture(scope="session")
+def nlu_model(trained_models: Path) -> Iterator["object"]:
+    from bot.nlu import NluModel
+
+    model = NluModel.newest(trained_models)
+    yield model
+    model.close()
