@@ -7,6 +7,8 @@ RASA := $(VENV)/bin/rasa
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+# Rasa's training data; data/ also holds the centre's own files (service/, knowledge/).
+RASA_DATA := data/nlu data/dialogue
 
 .PHONY: install lock train test eval run clean
 
@@ -18,7 +20,7 @@ lock:
 
 # Rasa fingerprints data and config: an unchanged project is not trained again.
 train: install
-	$(RASA) train --quiet --out models
+	$(RASA) train --quiet --data $(RASA_DATA) --out models
 
 # The suite trains its own model once per run (tests/conftest.py) and reuses it.
 test: install

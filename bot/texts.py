@@ -30,7 +30,9 @@ URGENCY_LABELS: dict[str, str] = {
 WHEN_PROBLEM_LABELS: dict[str, str] = {
     "impossible_date": "日期不存在",
     "impossible_hour": "时间不存在",
+    "impossible_minute": "分钟数不存在",
     "in_past": "时间已过去",
+    "conflicting_date": "日期和星期对不上",
 }
 
 UNKNOWN = "未识别"

@@ -10,8 +10,12 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.database"]
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_MODELS = ROOT / ".cache" / "test-models"
+# Rasa's training data; the rest of data/ is the centre's own files, not Rasa's.
+RASA_DATA = ["data/nlu", "data/dialogue"]
 
 
 def rasa_env() -> dict[str, str]:
@@ -31,7 +35,8 @@ def trained_models() -> Path:
     """A folder holding a model trained from this checkout's config, domain and data."""
     TEST_MODELS.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [sys.executable, "-m", "rasa", "train", "--quiet", "--out", str(TEST_MODELS),
+        [sys.executable, "-m", "rasa", "train", "--quiet", "--data", *RASA_DATA,
+         "--out", str(TEST_MODELS),
          "--fixed-model-name", "test-model"],
         cwd=ROOT, env=rasa_env(), check=True,
     )

@@ -7,7 +7,7 @@ import sys
 
 import yaml
 
-from tests.conftest import ROOT, rasa_env
+from tests.conftest import RASA_DATA, ROOT, rasa_env
 
 INTENTS = {
     "report_repair", "file_complaint", "make_suggestion", "ask_procedure", "check_ticket_status",
@@ -17,7 +17,7 @@ INTENTS = {
 
 def test_rasa_data_validate_passes_without_warnings() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings"],
+        [sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings", "--data", *RASA_DATA],
         cwd=ROOT, env=rasa_env(), capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]

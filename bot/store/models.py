@@ -1,0 +1,148 @@
+"""The centre's tables. Only bot/store/ imports this module's classes to build queries."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+Base = declarative_base(metadata=metadata)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: the store keeps only zone-aware times")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Department(Base):
+    __tablename__ = "departments"
+
+    code = Column(String(32), primary_key=True)
+    name = Column(String(64), nullable=False)
+    # Who answers for the department's tickets until a person is assigned.
+    default_responsible = Column(String(64), nullable=False)
+
+
+class Flat(Base):
+    __tablename__ = "flats"
+    __table_args__ = (UniqueConstraint("building", "unit", "room", name="uq_flats_address"),)
+
+    id = Column(Integer, primary_key=True)
+    building = Column(String(16), nullable=False)
+    # "" rather than NULL when a building has no units, so the unique constraint holds.
+    unit = Column(String(16), nullable=False, default="")
+    room = Column(String(16), nullable=False)
+
+
+class Contact(Base):
+    """One person on one channel: the same owner on Telegram and WeChat is two contacts."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("channel", "sender_id", name="uq_contacts_sender"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    name = Column(String(64))
+    phone = Column(String(32))
+    flat_id = Column(Integer, ForeignKey("flats.id"))
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    updated_at = Column(UtcDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+
+    flat = relationship(Flat, lazy="joined")
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id = Column(Integer, primary_key=True)
+    number = Column(String(32), nullable=False, unique=True)
+    category = Column(String(16), nullable=False)  # repair / complaint / suggestion / inquiry
+    urgency = Column(String(16))  # emergency / urgent / normal; repairs only
+    status = Column(String(16), nullable=False)
+    department_code = Column(String(32), ForeignKey("departments.code"), nullable=False)
+    responsible = Column(String(64), nullable=False)
+    contact_id = Column(Integer, ForeignKey("contacts.id"), nullable=False)
+    flat_id = Column(Integer, ForeignKey("flats.id"))
+    location = Column(String(64))  # a common area (电梯, 车库 ...) when not in a flat
+    description = Column(Text, nullable=False)
+    phone = Column(String(32))
+    preferred_start = Column(UtcDateTime())
+    preferred_end = Column(UtcDateTime())
+    desired_outcome = Column(Text)
+    escalated = Column(Boolean, nullable=False, default=False)
+    # Set by the caller per logical request, so a retried submit never writes twice.
+    request_key = Column(String(128), unique=True)
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    first_response_due = Column(UtcDateTime(), nullable=False)
+    resolution_due = Column(UtcDateTime(), nullable=False)
+    resolved_at = Column(UtcDateTime())
+    closed_at = Column(UtcDateTime())
+
+    contact = relationship(Contact, lazy="joined")
+    flat = relationship(Flat, lazy="joined")
+    department = relationship(Department, lazy="joined")
+
+
+class TicketEvent(Base):
+    """The append-only audit trail: nothing here is ever updated or deleted."""
+
+    __tablename__ = "ticket_events"
+
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=False, index=True)
+    at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    actor = Column(String(64), nullable=False)
+    kind = Column(String(32), nullable=False)  # created / status / note / assigned
+    from_status = Column(String(16))
+    to_status = Column(String(16))
+    note = Column(Text)
+
+
+class TicketCounter(Base):
+    """The last number issued per prefix and day: BX-20261122-0007 is (BX, 20261122) at 7."""
+
+    __tablename__ = "ticket_counters"
+
+    prefix = Column(String(4), primary_key=True)
+    day = Column(String(8), primary_key=True)
+    last = Column(Integer, nullable=False, default=0)
