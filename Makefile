@@ -10,7 +10,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # Rasa's training data; data/ also holds the centre's own files (service/, knowledge/).
 RASA_DATA := data/nlu data/dialogue
 
-.PHONY: install lock train test eval run clean
+.PHONY: install lock train test eval run bench clean
 
 install:
 	@scripts/install.sh
@@ -30,9 +30,17 @@ test: install
 eval: install
 	$(PY) -m bot eval --out reports/eval
 
+# Rasa server (REST at http://localhost:5005/webhooks/rest/webhook), action server and the
+# web chat page, on SQLite unless DATABASE_URL says otherwise.
 run: install
 	@ls models/*.tar.gz >/dev/null 2>&1 || $(MAKE) train
-	$(RASA) run --enable-api --cors "*" --model models
+	$(PY) -m bot db-upgrade
+	$(VENV)/bin/honcho start -f Procfile
+
+# Simulated owners through the REST channel against the running stack; see tools/bench.py.
+bench: install
+	@ls models/*.tar.gz >/dev/null 2>&1 || $(MAKE) train
+	$(PY) -m tools.bench
 
 clean:
 	rm -rf reports .cache .pytest_cache results .rasa

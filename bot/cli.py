@@ -89,6 +89,22 @@ def evaluate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
+def webchat(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from bot.webchat.server import serve
+
+    serve(args.host, args.port)
+    return 0
+
+
+def upgrade_database(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from bot.bootstrap import prepare_database
+    from bot.store import database_url
+
+    prepare_database()
+    stdout.write(f"数据库已就绪: {database_url().split('@')[-1]}\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="物业客服助手")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -111,6 +127,14 @@ def build_parser() -> argparse.ArgumentParser:
     evaluator.add_argument("--out", default="reports/eval")
     evaluator.add_argument("--folds", type=int, default=5)
     evaluator.set_defaults(handler=evaluate)
+
+    chat = commands.add_parser("webchat", help="serve the local web chat page")
+    chat.add_argument("--host", default=os.environ.get("WEBCHAT_HOST", "0.0.0.0"))
+    chat.add_argument("--port", type=int, default=int(os.environ.get("WEBCHAT_PORT", "8080")))
+    chat.set_defaults(handler=webchat)
+
+    database = commands.add_parser("db-upgrade", help="create or migrate the database")
+    database.set_defaults(handler=upgrade_database)
     return parser
 
 

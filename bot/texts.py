@@ -37,3 +37,59 @@ WHEN_PROBLEM_LABELS: dict[str, str] = {
 
 UNKNOWN = "未识别"
 NOT_GIVEN = "未提供"
+
+CATEGORY_LABELS: dict[str, str] = {
+    "repair": "报修",
+    "complaint": "投诉",
+    "suggestion": "建议",
+    "inquiry": "咨询",
+}
+
+STATUS_LABELS: dict[str, str] = {
+    "new": "已登记,等待受理",
+    "accepted": "已受理",
+    "in_progress": "处理中",
+    "resolved": "已处理完成,等待回访",
+    "closed": "已办结",
+    "reopened": "已重新打开,正在跟进",
+}
+
+NEXT_STEPS: dict[str, str] = {
+    "new": "工单已转给{department},负责人会尽快与您联系。",
+    "accepted": "{department}已受理,{responsible}会按约定时间与您联系或上门。",
+    "in_progress": "{responsible}正在处理,完成后会通知您。",
+    "resolved": "问题已处理完成,近期我们会对您进行回访,如仍有问题可以直接告诉我。",
+    "closed": "此工单已办结。如问题再次出现,告诉我即可为您重新处理。",
+    "reopened": "我们已重新跟进,{responsible}会尽快联系您。",
+}
+
+SUMMARY_LABELS: dict[str, str] = {
+    "category": "类别",
+    "place": "位置",
+    "problem": "问题",
+    "phone": "联系电话",
+    "visit_time": "上门时间",
+    "desired_outcome": "您的诉求",
+}
+
+ANY_TIME = "随时可以"
+
+
+def promise(category: str, urgency: str | None, due_local: str) -> str:
+    """The time promise from DOMAIN.md, as the owner reads it after the ticket is written."""
+    if category == "repair":
+        if urgency == "emergency":
+            return "值班维修人员将在10分钟内赶到现场。"
+        if urgency == "urgent":
+            return "维修人员将在15分钟内与您联系并到场。"
+        return f"维修人员将按约定时间上门({due_local}前)。"
+    if category == "complaint":
+        return "客服专员将在2小时内与您联系,跟进处理直到解决。"
+    return "我们会在10分钟内转给负责部门,并在1个工作日内给您答复。"
+
+
+def place_text(building: str | None, unit: str | None, room: str | None, area: str | None) -> str:
+    """5栋2单元302室, 3栋电梯, 车库 ..."""
+    parts = [f"{building}栋" if building else "", f"{unit}单元" if unit else "",
+             f"{room}室" if room else "", area or ""]
+    return "".join(parts)

@@ -12,6 +12,17 @@ if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) els
   echo "install: Python 3.11 is required (found $("$PYTHON" --version 2>&1))." >&2
   exit 1
 fi
+# The browser test drives Debian's Chromium; install it where we may (root with apt), and
+# otherwise say so once: that test then skips, naming the reason.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "install: installing Debian's chromium and chromium-driver for the browser test..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) \
+      >/dev/null 2>&1 || echo "install: could not install chromium; the browser test will be skipped." >&2
+  else
+    echo "install: chromium not found (needs root and apt); the browser test will be skipped." >&2
+  fi
+fi
 stamp="$VENV/.lock-$(sha256sum "$LOCK" | cut -c1-16)"
 if [ -f "$stamp" ]; then
   exit 0

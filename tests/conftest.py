@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.database"]
+from tools.stack import quiet_env
+
+pytest_plugins = ["tests.database", "tests.stack"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_MODELS = ROOT / ".cache" / "test-models"
@@ -20,14 +21,7 @@ RASA_DATA = ["data/nlu", "data/dialogue"]
 
 def rasa_env() -> dict[str, str]:
     """The environment every Rasa subprocess in the suite gets: quiet and offline."""
-    env = dict(os.environ)
-    env.update(
-        RASA_TELEMETRY_ENABLED="false",
-        TF_CPP_MIN_LOG_LEVEL="3",
-        SQLALCHEMY_SILENCE_UBER_WARNING="1",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
+    return quiet_env()
 
 
 @pytest.fixture(scope="session")

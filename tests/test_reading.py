@@ -25,13 +25,6 @@ def test_the_issue_example_reads_every_fact() -> None:
     }
 
 
-def test_an_emergency_is_a_repair_whatever_the_model_guessed() -> None:
-    reading = read_message("楼道里一股很浓的煤气味,你们到底管不管", "file_complaint", 0.8, NOW)
-    assert reading.intent == "report_repair"
-    assert reading.urgency == "emergency"
-    assert reading.confidence == 1.0
-
-
 def test_urgency_is_only_given_for_repairs() -> None:
     reading = read_message("卫生间漏水是物业修还是自己修?", "ask_procedure", 0.9, NOW)
     assert reading.intent == "ask_procedure"

@@ -6,6 +6,7 @@ functions and gets plain records back.
 
 from bot.store.contacts import contact_profile, remember_contact
 from bot.store.departments import sync_departments
+from bot.store.handoffs import open_handoffs, record_handoff
 from bot.store.engine import database_url, get_engine, session_scope
 from bot.store.records import ContactRecord, EventRecord, FlatAddress, NewTicket, TicketRecord
 from bot.store.schema import upgrade
@@ -17,6 +18,7 @@ from bot.store.tickets import (
     insert_ticket,
     ticket_events,
     tickets_of,
+    update_ticket_contact_details,
 )
 
 __all__ = [
@@ -33,10 +35,13 @@ __all__ = [
     "find_ticket",
     "get_engine",
     "insert_ticket",
+    "open_handoffs",
+    "record_handoff",
     "remember_contact",
     "session_scope",
     "sync_departments",
     "ticket_events",
     "tickets_of",
+    "update_ticket_contact_details",
     "upgrade",
 ]

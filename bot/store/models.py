@@ -146,3 +146,21 @@ class TicketCounter(Base):
     prefix = Column(String(4), primary_key=True)
     day = Column(String(8), primary_key=True)
     last = Column(Integer, nullable=False, default=0)
+
+
+class HandoffRequest(Base):
+    """An owner who needs a person: asked for one, or the assistant failed to understand.
+
+    The agents' console (a later capability) works through these; until then they are a
+    record that the request was made and when.
+    """
+
+    __tablename__ = "handoff_requests"
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    reason = Column(String(32), nullable=False)  # asked / not_understood / emergency ...
+    last_message = Column(Text)
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    status = Column(String(16), nullable=False, default="open")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.store.contacts import _flat_record, find_or_add_contact, find_or_add_flat
 from bot.store.engine import session_scope
 from bot.store.models import Contact, Ticket, TicketCounter, TicketEvent
-from bot.store.records import EventRecord, NewTicket, TicketRecord
+from bot.store.records import EventRecord, FlatAddress, NewTicket, TicketRecord
 
 
 class TicketNotFound(LookupError):
@@ -204,3 +204,31 @@ def ticket_events(number: str) -> list[EventRecord]:
         return [
             EventRecord(e.at, e.actor, e.kind, e.from_status, e.to_status, e.note) for e in rows
         ]
+
+
+def update_ticket_contact_details(
+    number: str, flat: FlatAddress | None, location: str | None, phone: str | None, at: datetime
+) -> TicketRecord:
+    """Complete a ticket written before the owner said where and how to reach them."""
+    with session_scope() as session:
+        ticket = session.execute(
+            select(Ticket).where(Ticket.number == number).with_for_update(of=Ticket)
+        ).scalar_one_or_none()
+        if ticket is None:
+            raise TicketNotFound(number)
+        changes = []
+        if flat is not None:
+            ticket.flat = find_or_add_flat(session, flat)
+            changes.append(f"房屋 {flat.building}-{flat.unit or ''}-{flat.room}")
+        if location:
+            ticket.location = location
+            changes.append(f"位置 {location}")
+        if phone:
+            ticket.phone = phone
+            changes.append(f"电话 {phone}")
+        session.add(
+            TicketEvent(ticket_id=ticket.id, at=at, actor="owner", kind="details",
+                        note="; ".join(changes) or None)
+        )
+        session.flush()
+        return _record(ticket)

@@ -16,8 +16,6 @@ from bot.understanding.urgency import Urgency, classify_urgency
 from bot.understanding.when import When, parse_when
 
 REPAIR_INTENT = "report_repair"
-# The confidence reported when a rule, not the model, decided the intent.
-RULE_CONFIDENCE = 1.0
 
 
 @dataclass(frozen=True)
@@ -56,12 +54,10 @@ def read_message(
 ) -> Reading:
     """Join the model's intent with address, phone, time and urgency rules.
 
-    A missed emergency is the worst error the product can make, so an emergency cue turns
-    any message into a repair report, whatever the model guessed.
+    The intent arrives already corrected by bot.understanding.intent_rules (it runs inside
+    the Rasa pipeline), so an emergency is a repair here too.
     """
     urgency = classify_urgency(text)
-    if urgency == "emergency" and intent != REPAIR_INTENT:
-        intent, confidence = REPAIR_INTENT, RULE_CONFIDENCE
     address = parse_address(text)
     when = parse_when(text, now)
     is_when = isinstance(when, When)

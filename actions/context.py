@@ -1,0 +1,51 @@
+"""Reading what Rasa knows about the conversation: who is writing, on which channel, what."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from bot.tickets.clocks import CENTRE_TZ
+
+# Rasa's REST channel and shell have no channel name of their own in older trackers.
+DEFAULT_CHANNEL = "rest"
+
+
+def channel_of(tracker: Tracker) -> str:
+    return tracker.get_latest_input_channel() or DEFAULT_CHANNEL
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
+    intent: dict[str, Any] = (tracker.latest_message or {}).get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def latest_message_id(tracker: Tracker) -> str | None:
+    return (tracker.latest_message or {}).get("message_id")
+
+
+def now() -> datetime:
+    return datetime.now(CENTRE_TZ)
+
+
+def form_reads_new_message(tracker: Tracker) -> bool:
+    """True when a form's validation runs right after the owner spoke.
+
+    Rasa hands the validation action a tracker ending in the form's own ActionExecuted, so
+    `latest_action_name` is always the form; the action before it tells whether a new user
+    message arrived (action_listen) or the form is being activated or resumed after an
+    interruption (any other action), when there is nothing new to read.
+    """
+    actions_seen = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "action":
+            actions_seen += 1
+            if actions_seen == 2:
+                return event.get("name") == "action_listen"
+    return False

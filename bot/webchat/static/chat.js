@@ -1,0 +1,57 @@
+// The owner's side of the web chat: each browser tab is one owner, remembered in localStorage.
+(() => {
+  const log = document.getElementById("log");
+  const form = document.getElementById("composer");
+  const input = document.getElementById("message");
+  const sender = localStorage.getItem("owner-id") || `web-${crypto.randomUUID()}`;
+  localStorage.setItem("owner-id", sender);
+
+  function show(kind, text, buttons) {
+    const item = document.createElement("li");
+    item.className = kind;
+    const bubble = document.createElement("div");
+    bubble.className = "bubble";
+    bubble.textContent = text;
+    if (buttons && buttons.length) {
+      const row = document.createElement("div");
+      row.className = "buttons";
+      for (const button of buttons) {
+        const choice = document.createElement("button");
+        choice.type = "button";
+        choice.textContent = button.title;
+        choice.addEventListener("click", () => say(button.payload, button.title));
+        row.appendChild(choice);
+      }
+      bubble.appendChild(row);
+    }
+    item.appendChild(bubble);
+    log.appendChild(item);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  async function say(message, shown) {
+    show("owner", shown || message);
+    try {
+      const response = await fetch("/api/message", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sender, message }),
+      });
+      const replies = await response.json();
+      if (!response.ok) { show("error", replies.error || "发送失败,请稍后再试。"); return; }
+      for (const reply of replies) {
+        if (reply.text) show("bot", reply.text, reply.buttons);
+      }
+    } catch (error) {
+      show("error", "网络连接失败,请检查后重试。");
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const message = input.value.trim();
+    if (!message) return;
+    input.value = "";
+    say(message);
+  });
+})();

@@ -1,0 +1,126 @@
+"""Whole conversations through Rasa's REST channel, as an owner holds them.
+
+Runs the real Rasa server and action server (tests/stack.py) on the test model and a fresh
+SQLite database; each test is one owner (its own sender id).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+
+from bot import store
+
+pytestmark = pytest.mark.model
+NUMBER = re.compile(r"(BX|TS|JY)-\d{8}-\d{4}")
+
+
+@pytest.fixture
+def owner() -> str:
+    return f"owner-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(autouse=True)
+def same_database(stack, monkeypatch) -> None:
+    """Let the test read the tickets the stack wrote."""
+    monkeypatch.setenv("DATABASE_URL", stack.database_url)
+
+
+def joined(replies: list[str]) -> str:
+    return "\n".join(replies)
+
+
+def test_the_repair_conversation_from_the_issue(stack, owner: str) -> None:
+    first = joined(stack.texts(owner, "你好,我家卫生间漏水了"))
+    assert "楼栋" in first and "房号" in first, first
+    summary = joined(stack.texts(owner, "5号楼2单元302,明天下午三点以后都在,电话13800138000"))
+    assert "5栋2单元302室" in summary and "13800138000" in summary and "15:00" in summary
+    assert store.tickets_of("rest", owner) == [], "nothing is written before the owner confirms"
+    done = joined(stack.texts(owner, "对"))
+    number = NUMBER.search(done)
+    assert number and number.group(1) == "BX", done
+    assert "紧急程度:急" in done and "15分钟" in done
+    ticket = store.find_ticket(number.group(0))
+    assert ticket is not None
+    assert (ticket.flat.building, ticket.flat.unit, ticket.flat.room) == ("5", "2", "302")
+    assert (ticket.phone, ticket.urgency, ticket.status) == ("13800138000", "urgent", "new")
+
+
+def test_a_correction_and_a_question_in_the_middle(stack, owner: str) -> None:
+    assert "楼栋" in joined(stack.texts(owner, "厨房下水道堵了"))
+    assert "手机" in joined(stack.texts(owner, "3栋501"))
+    assert "不太对" in joined(stack.texts(owner, "138001"))
+    assert "上门" in joined(stack.texts(owner, "13800138000"))
+    interrupted = joined(stack.texts(owner, "装修押金什么时候退?"))
+    assert "手续" in interrupted and "上门" in interrupted, "answers, then asks again"
+    assert "核对" in joined(stack.texts(owner, "后天上午"))
+    assert "哪一项需要修改" in joined(stack.texts(owner, "不对"))
+    corrected = joined(stack.texts(owner, "电话改成13912345678"))
+    assert "13912345678" in corrected and "13800138000" not in corrected
+    number = NUMBER.search(joined(stack.texts(owner, "对")))
+    assert number
+    ticket = store.find_ticket(number.group(0))
+    assert ticket is not None and ticket.phone == "13912345678"
+    assert ticket.preferred_start is not None
+
+
+def test_cancel_writes_nothing(stack, owner: str) -> None:
+    stack.texts(owner, "楼道灯坏了好几天")
+    assert "取消" in joined(stack.texts(owner, "算了,不用了"))
+    assert store.tickets_of("rest", owner) == []
+
+
+def test_an_emergency_is_written_at_once_with_a_safety_instruction(stack, owner: str) -> None:
+    replies = joined(stack.texts(owner, "厨房一股很浓的煤气味"))
+    assert "不要开关" in replies and "打开门窗" in replies
+    number = NUMBER.search(replies)
+    assert number, "the ticket is written before any question"
+    ticket = store.find_ticket(number.group(0))
+    assert ticket is not None and ticket.urgency == "emergency" and ticket.escalated
+    assert "手机" in replies or "位置" in replies or "楼栋" in replies
+    stack.texts(owner, "7栋1单元1101")
+    stack.texts(owner, "13800138000")
+    updated = store.find_ticket(number.group(0))
+    assert updated is not None and updated.phone == "13800138000"
+    assert updated.flat is not None and updated.flat.room == "1101"
+
+
+def test_a_complaint_promises_contact_within_two_hours(stack, owner: str) -> None:
+    stack.texts(owner, "楼上装修天天吵到晚上十点")
+    stack.texts(owner, "5栋2单元302")
+    stack.texts(owner, "13800138000")
+    assert "核对" in joined(stack.texts(owner, "希望物业去管一管"))
+    done = joined(stack.texts(owner, "对"))
+    assert "TS-" in done and "2小时" in done
+
+
+def test_status_by_number_and_latest_and_only_ones_own(stack, owner: str) -> None:
+    stack.texts(owner, "建议小区多装几个充电桩")
+    number = NUMBER.search(joined(stack.texts(owner, "对")))
+    assert number and number.group(1) == "JY"
+    by_number = joined(stack.texts(owner, f"{number.group(0)}进度怎么样"))
+    assert number.group(0) in by_number and "已登记" in by_number
+    latest = joined(stack.texts(owner, "查一下我的工单"))
+    assert number.group(0) in latest
+    stranger = joined(stack.texts(f"stranger-{owner}", f"{number.group(0)}进度怎么样"))
+    assert "不是您名下" in stranger
+
+
+def test_the_flat_and_phone_are_remembered(stack, owner: str) -> None:
+    for message in ("门锁坏了", "9栋3单元602", "13700137000", "随时都可以", "对"):
+        stack.texts(owner, message)
+    asked = joined(stack.texts(owner, "阳台的晾衣架掉了一根杆"))
+    assert "上门" in asked and "楼栋" not in asked and "手机" not in asked, "only the time is asked"
+    summary = joined(stack.texts(owner, "周五上午"))
+    assert "9栋3单元602室" in summary and "13700137000" in summary
+
+
+def test_two_unclear_messages_offer_a_person(stack, owner: str) -> None:
+    first = joined(stack.texts(owner, "阿巴阿巴"))
+    assert "换个说法" in first
+    second = joined(stack.texts(owner, "。。。"))
+    assert "客服专员" in second
+    assert ("not_understood", "。。。") in store.open_handoffs("rest", owner)

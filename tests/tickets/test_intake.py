@@ -1,0 +1,98 @@
+"""What the ticket dialogue asks and how answers fill or correct it (no Rasa needed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.tickets.intake import first_message_slots, read_answer, required_fields, summary
+from bot.tickets.clocks import CENTRE_TZ
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=CENTRE_TZ)
+
+
+def test_what_each_category_asks() -> None:
+    assert required_fields("repair", None) == ["problem", "place", "phone", "visit_time", "confirmed"]
+    assert required_fields("complaint", None) == [
+        "problem", "place", "phone", "desired_outcome", "confirmed"]
+    assert required_fields("suggestion", None) == ["problem", "confirmed"]
+    assert required_fields("repair", "BX-20261123-0001") == ["place", "phone"]
+    assert required_fields(None, None) == []
+
+
+def test_facts_in_the_first_message_are_not_asked_again() -> None:
+    slots = first_message_slots(
+        "5号楼2单元302卫生间漏水,明天下午三点以后都在,电话13800138000", "repair", None, None, NOW)
+    assert slots["place"] == "5栋2单元302室"
+    assert slots["phone"] == "13800138000"
+    assert slots["visit_time"] == "11月24日 15:00"
+    assert slots["problem"].startswith("5号楼2单元302卫生间漏水")
+    assert slots["ticket_facts"]["urgency"] == "urgent"
+
+
+def test_a_bare_request_leaves_the_problem_to_ask() -> None:
+    slots = first_message_slots("你好,我要报修", "repair", None, None, NOW)
+    assert "problem" not in slots and "place" not in slots
+
+
+def test_what_we_remember_fills_in_but_the_message_wins() -> None:
+    remembered = {"building": "7", "unit": "1", "room": "1101", "area": None}
+    slots = first_message_slots("厨房下水道堵了", "repair", "13900000000", remembered, NOW)
+    assert (slots["place"], slots["phone"]) == ("7栋1单元1101室", "13900000000")
+    slots = first_message_slots("3栋501厨房下水道堵了,电话13800138000", "repair", "13900000000",
+                                remembered, NOW)
+    assert (slots["place"], slots["phone"]) == ("3栋501室", "13800138000")
+
+
+def test_an_emergency_is_recognised_with_its_cue() -> None:
+    facts = first_message_slots("厨房一股很浓的煤气味", "repair", None, None, NOW)["ticket_facts"]
+    assert (facts["urgency"], facts["cue"]) == ("emergency", "gas_leak")
+
+
+def test_a_common_area_is_a_place() -> None:
+    answer = read_answer("3栋的电梯", "place", "repair", {}, NOW)
+    assert answer.slots["place"] == "3栋电梯"
+
+
+@pytest.mark.parametrize(
+    ("text", "requested", "response"),
+    [("1380013", "phone", "utter_invalid_phone"),
+     ("5栋2单元9999", "place", "utter_invalid_room"),
+     ("我家501", "place", "utter_need_building"),
+     ("2月30日上午", "visit_time", "utter_time_impossible"),
+     ("昨天下午", "visit_time", "utter_time_in_past"),
+     ("看情况吧", "visit_time", "utter_time_unclear")],
+)
+def test_bad_answers_get_a_polite_re_ask(text: str, requested: str, response: str) -> None:
+    answer = read_answer(text, requested, "repair", {}, NOW)
+    assert response in answer.say
+    assert requested not in answer.slots
+
+
+def test_any_time_is_an_answer() -> None:
+    assert read_answer("随时都可以", "visit_time", "repair", {}, NOW).slots["visit_time"] == "随时可以"
+
+
+def test_a_correction_at_the_confirmation_changes_only_that_field() -> None:
+    answer = read_answer("电话改成13912345678", "confirmed", "repair", {"building": "5"}, NOW)
+    assert answer.slots == {"phone": "13912345678"}
+
+
+def test_cancel_at_any_step() -> None:
+    for requested in ("problem", "place", "phone", "visit_time", "confirmed"):
+        assert read_answer("算了,不修了", requested, "repair", {}, NOW).cancelled
+
+
+def test_the_summary_shows_what_will_be_written() -> None:
+    text = summary("repair", {"problem": "卫生间漏水", "place": "5栋2单元302室",
+                              "phone": "13800138000", "visit_time": "11月24日 15:00"})
+    assert text.splitlines() == ["类别:报修", "问题:卫生间漏水", "位置:5栋2单元302室",
+                                 "联系电话:13800138000", "上门时间:11月24日 15:00"]
+
+
+def test_half_an_address_is_completed_by_the_next_answer() -> None:
+    first = read_answer("我家501", "place", "repair", {}, NOW)
+    assert "utter_need_building" in first.say and "place" not in first.slots
+    second = read_answer("5栋", "place", "repair", first.slots["ticket_facts"], NOW)
+    assert second.slots["place"] == "5栋501室"

@@ -1,0 +1,1 @@
+"""Developer tooling: starting the stack as processes, the benchmark. Not imported by bot/."""
