@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 
 from bot.tickets.clocks import CENTRE_TZ
 
@@ -49,3 +50,9 @@ def form_reads_new_message(tracker: Tracker) -> bool:
             if actions_seen == 2:
                 return event.get("name") == "action_listen"
     return False
+
+
+def slot_changes(tracker: Tracker, values: dict[str, Any]) -> list[SlotSet]:
+    """SlotSet events only for values that differ from the tracker's, so the conversation
+    history records what changed rather than a dozen no-op events per turn."""
+    return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]

@@ -14,7 +14,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.context import channel_of, form_reads_new_message, latest_intent, latest_text, now
+from actions.context import (
+    channel_of,
+    form_reads_new_message,
+    latest_intent,
+    latest_text,
+    now,
+    slot_changes,
+)
 from bot import store, texts
 from bot.store import FlatAddress, TicketRecord
 from bot.tickets import TicketRequest, open_ticket
@@ -129,7 +136,7 @@ class ActionStartTicket(Action):
             else:
                 slots["ticket_number"] = ticket.number
                 _say_created(dispatcher, ticket)
-        return [SlotSet(name, slots.get(name)) for name in TICKET_SLOTS]
+        return slot_changes(tracker, {name: slots.get(name) for name in TICKET_SLOTS})
 
 
 class ValidateTicketForm(FormValidationAction):
@@ -213,7 +220,7 @@ class ActionFinishTicket(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         slots = {name: tracker.get_slot(name) for name in TICKET_SLOTS}
-        reset = [SlotSet(name, None) for name in TICKET_SLOTS]
+        reset = slot_changes(tracker, dict.fromkeys(TICKET_SLOTS))
         if slots.get("ticket_cancelled"):
             dispatcher.utter_message(response="utter_cancelled")
             return reset

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import io
 import json
 import os
 import platform
+import pstats
 import statistics
 import sys
 import tempfile
@@ -99,7 +102,7 @@ async def run_owners(rasa_url: str, phase: Phase, tag: str, rounds: int,
     connector = aiohttp.TCPConnector(limit=OWNERS)
     async with aiohttp.ClientSession(connector=connector,
                                      timeout=aiohttp.ClientTimeout(total=120)) as session:
-        with tqdm(total=total, desc=phase.name, unit="msg", file=sys.stderr) as bar:
+        with tqdm(total=total, desc=phase.name, unit="msg", file=sys.stderr, mininterval=1) as bar:
             started = time.monotonic()
             await asyncio.gather(*(
                 _owner(session, url, sender, messages, phase, bar,
@@ -113,21 +116,22 @@ async def run_owners(rasa_url: str, phase: Phase, tag: str, rounds: int,
 
 def in_process_floor(models: Path, endpoints: Path, rounds: int) -> Phase:
     """The same conversations through Rasa's Agent in this process: no REST, no HTTP client."""
-    from rasa.core.agent import load_agent
+    from rasa.core.agent import Agent
     from rasa.utils.endpoints import read_endpoint_config
 
     from bot.nlu.model import newest_model
 
+    from bot.nlu.quiet import silence_rasa
+
+    silence_rasa()
     phase = Phase("(c) in-process floor")
     action_endpoint = read_endpoint_config(str(endpoints), "action_endpoint")
     loop = asyncio.new_event_loop()
-    agent = loop.run_until_complete(
-        load_agent(model_path=str(newest_model(models)), action_endpoint=action_endpoint)
-    )
+    agent = Agent.load(str(newest_model(models)), action_endpoint=action_endpoint)
     scripts = [(f"floor-{owner}", [m for r in range(rounds) for m in conversation(r + owner, owner)])
                for owner in range(OWNERS)]
     with tqdm(total=sum(len(m) for _, m in scripts), desc=phase.name, unit="msg",
-              file=sys.stderr) as bar:
+              file=sys.stderr, mininterval=1) as bar:
         started = time.monotonic()
         for sender, messages in scripts:
             for message in messages:
@@ -164,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", default=str(ROOT / "models"))
     parser.add_argument("--rounds", type=int, default=3, help="conversations per owner and phase")
     parser.add_argument("--out", default=str(ROOT / "reports" / "bench.json"))
+    parser.add_argument("--profile", action="store_true",
+                        help="profile the in-process floor (cProfile) into reports/bench-profile.txt")
     args = parser.parse_args(argv)
     os.environ.update(quiet_env())
 
@@ -178,7 +184,14 @@ def main(argv: list[str] | None = None) -> int:
                                                None))
         processes = [psutil.Process(p.pid) for p in stack.processes.values()]
         memory = stack_memory_mb(processes)
-        floor = in_process_floor(Path(args.models), stack.endpoints, args.rounds)
+        if args.profile:
+            profiler = cProfile.Profile()
+            floor = profiler.runcall(in_process_floor, Path(args.models), stack.endpoints, args.rounds)
+            report = io.StringIO()
+            pstats.Stats(profiler, stream=report).sort_stats("cumulative").print_stats(40)
+            (Path(args.out).parent / "bench-profile.txt").write_text(report.getvalue())
+        else:
+            floor = in_process_floor(Path(args.models), stack.endpoints, args.rounds)
         written = tickets_per_sender(stack.database_url, steady_senders + burst_senders)
 
     expected = args.rounds  # every conversation ends with "对": one ticket each

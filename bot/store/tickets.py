@@ -68,6 +68,16 @@ def _next_sequence(session: Session, prefix: str, day: str) -> int:
     ).scalar_one()
 
 
+def _locked(session: Session, number: str) -> Ticket:
+    """The ticket, row-locked until the transaction ends, so concurrent changes queue."""
+    ticket = session.execute(
+        select(Ticket).where(Ticket.number == number).with_for_update(of=Ticket)
+    ).scalar_one_or_none()
+    if ticket is None:
+        raise TicketNotFound(number)
+    return ticket
+
+
 def _by_request_key(session: Session, key: str) -> Ticket | None:
     return session.execute(select(Ticket).where(Ticket.request_key == key)).scalar_one_or_none()
 
@@ -161,11 +171,7 @@ def change_status(
 ) -> TicketRecord:
     """Move a ticket on, if `check(current, wanted)` allows it, and record who did it."""
     with session_scope() as session:
-        ticket = session.execute(
-            select(Ticket).where(Ticket.number == number).with_for_update(of=Ticket)
-        ).scalar_one_or_none()
-        if ticket is None:
-            raise TicketNotFound(number)
+        ticket = _locked(session, number)
         check(ticket.status, to_status)
         session.add(
             TicketEvent(
@@ -186,9 +192,7 @@ def change_status(
 
 def add_note(number: str, actor: str, at: datetime, note: str) -> None:
     with session_scope() as session:
-        ticket = session.execute(select(Ticket).where(Ticket.number == number)).scalar_one_or_none()
-        if ticket is None:
-            raise TicketNotFound(number)
+        ticket = _locked(session, number)
         session.add(TicketEvent(ticket_id=ticket.id, at=at, actor=actor, kind="note", note=note))
 
 
@@ -211,11 +215,7 @@ def update_ticket_contact_details(
 ) -> TicketRecord:
     """Complete a ticket written before the owner said where and how to reach them."""
     with session_scope() as session:
-        ticket = session.execute(
-            select(Ticket).where(Ticket.number == number).with_for_update(of=Ticket)
-        ).scalar_one_or_none()
-        if ticket is None:
-            raise TicketNotFound(number)
+        ticket = _locked(session, number)
         changes = []
         if flat is not None:
             ticket.flat = find_or_add_flat(session, flat)
