@@ -80,8 +80,11 @@ def _place_answer(text: str, facts: dict[str, Any], answer: Answer) -> None:
     if said["room"] and not room_is_plausible(said["room"]):
         answer.say.append("utter_invalid_room")
         return
-    complete = place.common_area is not None or (said["building"] and said["room"])
-    if not complete:
+    if place.common_area is not None:
+        # "电梯" after "3栋": the building said before still applies; a room does not.
+        said = {"building": said["building"] or facts.get("building"),
+                "unit": said["unit"] or facts.get("unit"), "room": None}
+    elif not (said["building"] and said["room"]):
         said = {key: value or facts.get(key) for key, value in said.items()}
     facts.update(said, area=place.common_area)
     answer.slots["ticket_facts"] = facts

@@ -6,9 +6,9 @@ SQLite database; each test is one owner (its own sender id).
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -124,3 +124,40 @@ def test_two_unclear_messages_offer_a_person(stack, owner: str) -> None:
     second = joined(stack.texts(owner, "。。。"))
     assert "客服专员" in second
     assert ("not_understood", "。。。") in store.open_handoffs("rest", owner)
+
+
+def test_a_repeated_confirmation_writes_one_ticket(stack, owner: str) -> None:
+    for message in ("客厅的灯不亮了", "6栋1单元301", "13600136000", "随时都可以"):
+        stack.texts(owner, message)
+    assert NUMBER.search(joined(stack.texts(owner, "对")))
+    again = joined(stack.texts(owner, "对"))  # a channel retry of the same answer
+    assert not NUMBER.search(again)
+    assert len(store.tickets_of("rest", owner)) == 1
+
+
+def test_a_database_failure_apologises_and_keeps_the_answers(stack, owner: str) -> None:
+    """With the database gone at the moment of writing, the owner hears an apology; once it
+    is back, confirming again writes the ticket with everything said before."""
+    stack.texts(owner, "厨房水龙头一直滴水")
+    stack.texts(owner, "8栋2单元702")
+    stack.texts(owner, "13500135000")
+    assert "核对" in joined(stack.texts(owner, "周五下午"))
+    database = Path(stack.database_url.removeprefix("sqlite:///"))
+    aside = {path: path.with_name(path.name + ".aside")
+             for path in database.parent.glob(database.name + "*")}
+    for path, moved in aside.items():
+        path.rename(moved)
+    try:
+        failed = joined(stack.texts(owner, "对"))
+    finally:
+        for leftover in database.parent.glob(database.name + "*"):
+            if not leftover.name.endswith(".aside"):
+                leftover.unlink()
+        for path, moved in aside.items():
+            moved.rename(path)
+    assert "系统暂时出了点问题" in failed and not NUMBER.search(failed)
+    number = NUMBER.search(joined(stack.texts(owner, "对")))
+    assert number
+    ticket = store.find_ticket(number.group(0))
+    assert ticket is not None
+    assert (ticket.phone, ticket.flat.room, ticket.description) == ("13500135000", "702", "厨房水龙头一直滴水")

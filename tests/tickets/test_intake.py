@@ -96,3 +96,10 @@ def test_half_an_address_is_completed_by_the_next_answer() -> None:
     assert "utter_need_building" in first.say and "place" not in first.slots
     second = read_answer("5栋", "place", "repair", first.slots["ticket_facts"], NOW)
     assert second.slots["place"] == "5栋501室"
+
+
+def test_a_common_area_keeps_the_building_said_before() -> None:
+    first = read_answer("3栋", "place", "repair", {}, NOW)
+    assert "utter_need_room" in first.say
+    second = read_answer("电梯", "place", "repair", first.slots["ticket_facts"], NOW)
+    assert second.slots["place"] == "3栋电梯"
