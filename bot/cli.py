@@ -79,13 +79,32 @@ def understand(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
+def answer(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    """Procedural questions answered from data/knowledge/; no Rasa model needed."""
+    from bot.knowledge import default_knowledge
+
+    knowledge = default_knowledge()
+    for line in stdin:
+        reply = knowledge.answer(line.rstrip("\r\n"))
+        if args.json:
+            record = {"question": reply.question, "answer": reply.text,
+                      "entry": reply.entry_id, "score": reply.score}
+            stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            stdout.write(reply.text + "\n\n")
+        stdout.flush()
+    return 0
+
+
 def evaluate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from bot.nlu.evaluation import cross_validate
+
+    from bot.knowledge.evaluation import evaluate_retrieval
 
     summary = cross_validate(
         config=Path(args.config), data=Path(args.data), out=Path(args.out), folds=args.folds
     )
-    stdout.write(summary + "\n")
+    stdout.write(summary + "\n\n" + evaluate_retrieval(Path(args.out)) + "\n")
     return 0
 
 
@@ -120,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--models", default=os.environ.get("MODELS_DIR", "models"), help="trained models folder"
     )
     reader.set_defaults(handler=understand)
+
+    answerer = commands.add_parser(
+        "answer", help="answer procedural questions from the knowledge base, one per line"
+    )
+    answerer.add_argument("--json", action="store_true", help="one JSON object per line")
+    answerer.set_defaults(handler=answer)
 
     evaluator = commands.add_parser("eval", help="cross-validated NLU evaluation report")
     evaluator.add_argument("--config", default="config.yml")

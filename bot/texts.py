@@ -93,3 +93,18 @@ def place_text(building: str | None, unit: str | None, room: str | None, area: s
     parts = [f"{building}栋" if building else "", f"{unit}单元" if unit else "",
              f"{room}室" if room else "", area or ""]
     return "".join(parts)
+
+# --- knowledge answers ---
+KNOWLEDGE_SECTIONS: dict[str, str] = {
+    "steps": "办理步骤",
+    "materials": "需要准备",
+    "time_limits": "时间要求",
+    "fees": "费用",
+    "notes": "注意事项",
+    "contact": "办理地点/联系",
+}
+KNOWLEDGE_FOLLOW_UP = "还想了解{topic}的其他手续吗?比如:{titles}。"
+KNOWLEDGE_MAYBE = "您问的可能是「{title}」,如果不是,请再具体说一下:\n"
+KNOWLEDGE_UNKNOWN = "这个问题我需要向同事确认一下,确认后会尽快答复您。"
+KNOWLEDGE_INQUIRY_OPENED = "已为您登记咨询单 {number},工作人员会在1个工作日内答复您。"
+KNOWLEDGE_NOTHING_TO_ASK = "请问您想了解哪项手续呢?比如装修申请、装修押金退还、物品放行、门禁卡补办。"

@@ -55,7 +55,7 @@ def test_a_correction_and_a_question_in_the_middle(stack, owner: str) -> None:
     assert "不太对" in joined(stack.texts(owner, "138001"))
     assert "上门" in joined(stack.texts(owner, "13800138000"))
     interrupted = joined(stack.texts(owner, "装修押金什么时候退?"))
-    assert "手续" in interrupted and "上门" in interrupted, "answers, then asks again"
+    assert "押金" in interrupted and "上门" in interrupted, "answers, then asks again"
     assert "核对" in joined(stack.texts(owner, "后天上午"))
     assert "哪一项需要修改" in joined(stack.texts(owner, "不对"))
     corrected = joined(stack.texts(owner, "电话改成13912345678"))
