@@ -90,6 +90,14 @@ def _say_created(dispatcher: CollectingDispatcher, ticket: TicketRecord) -> None
     )
 
 
+def _attach_files(tracker: Tracker, number: str) -> None:
+    """Photos and voice messages the owner sent during the conversation go with the ticket."""
+    try:
+        store.attach_pending_to_ticket(channel_of(tracker), tracker.sender_id, number)
+    except SQLAlchemyError:
+        log.exception("attachments could not be linked to %s", number)
+
+
 def _remember(tracker: Tracker, slots: dict[str, Any]) -> None:
     """The flat and phone given once are known next time (and can be changed)."""
     request = _ticket_request(tracker, slots)
@@ -135,6 +143,7 @@ class ActionStartTicket(Action):
                 dispatcher.utter_message(response="utter_ticket_saving_failed")
             else:
                 slots["ticket_number"] = ticket.number
+                _attach_files(tracker, ticket.number)
                 _say_created(dispatcher, ticket)
         return slot_changes(tracker, {name: slots.get(name) for name in TICKET_SLOTS})
 
@@ -233,7 +242,10 @@ class ActionFinishTicket(Action):
                 )
                 dispatcher.utter_message(response="utter_emergency_updated", number=number)
             else:
-                _say_created(dispatcher, open_ticket(_ticket_request(tracker, slots), now=now()))
+                ticket = open_ticket(_ticket_request(tracker, slots), now=now())
+                number = ticket.number
+                _say_created(dispatcher, ticket)
+            _attach_files(tracker, number)
             _remember(tracker, slots)
         except SQLAlchemyError:
             log.exception("ticket could not be written; the owner's answers stay in the slots")

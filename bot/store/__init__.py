@@ -6,6 +6,17 @@ functions and gets plain records back.
 
 from bot.store.contacts import contact_profile, remember_contact
 from bot.store.departments import sync_departments
+from bot.store.channels import (
+    attach_pending_to_ticket,
+    attachments_of,
+    can_send_free_text,
+    claim_inbound,
+    inbound_count,
+    last_inbound_at,
+    outbound_failures,
+    record_outbound_failure,
+    save_attachment,
+)
 from bot.store.handoffs import open_handoffs, record_handoff
 from bot.store.engine import database_url, get_engine, session_scope
 from bot.store.records import ContactRecord, EventRecord, FlatAddress, NewTicket, TicketRecord
@@ -22,6 +33,15 @@ from bot.store.tickets import (
 )
 
 __all__ = [
+    "attach_pending_to_ticket",
+    "attachments_of",
+    "can_send_free_text",
+    "claim_inbound",
+    "inbound_count",
+    "last_inbound_at",
+    "outbound_failures",
+    "record_outbound_failure",
+    "save_attachment",
     "ContactRecord",
     "EventRecord",
     "FlatAddress",

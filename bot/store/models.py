@@ -164,3 +164,58 @@ class HandoffRequest(Base):
     last_message = Column(Text)
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
     status = Column(String(16), nullable=False, default="open")
+
+
+class InboundMessage(Base):
+    """Every message a channel delivered, claimed once: the unique key is how a redelivered
+    Telegram update or a WeChat retry is recognised across processes and restarts."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_inbound_messages_key"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    external_id = Column(String(128), nullable=False)  # update_id, MsgId, or sender+CreateTime
+    sender_id = Column(String(128), nullable=False)
+    kind = Column(String(16), nullable=False)  # text / photo / voice / location / contact / event
+    received_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class Attachment(Base):
+    """A photo, voice message or location an owner sent, kept for the ticket it belongs to."""
+
+    __tablename__ = "attachments"
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    kind = Column(String(16), nullable=False)  # photo / voice / location
+    reference = Column(Text, nullable=False)  # the channel's file id / media id, or "lat,lon"
+    path = Column(Text)  # where the downloaded file was saved, if it was
+    ticket_id = Column(Integer, ForeignKey("tickets.id"), index=True)
+    received_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class OutboundFailure(Base):
+    """A message the assistant could not deliver: never lost silently."""
+
+    __tablename__ = "outbound_failures"
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    recipient_id = Column(String(128), nullable=False)
+    text = Column(Text, nullable=False)
+    error = Column(Text, nullable=False)
+    failed_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class ChannelWindow(Base):
+    """When an owner last wrote on a channel that limits free-text replies (WeChat: 48 h)."""
+
+    __tablename__ = "channel_windows"
+    __table_args__ = (UniqueConstraint("channel", "sender_id", name="uq_channel_windows_sender"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    sender_id = Column(String(128), nullable=False)
+    last_inbound_at = Column(UtcDateTime(), nullable=False)

@@ -1,0 +1,1 @@
+"""Channels: Rasa input and output channels for Telegram and WeChat, each one doorway."""

@@ -1,0 +1,277 @@
+"""Telegram as a Rasa channel, on python-telegram-bot's Bot API objects.
+
+Two ways in, one handling: a webhook at /webhooks/telegram/webhook (checked against
+TELEGRAM_WEBHOOK_SECRET), or long polling for centres without a public HTTPS address (when
+TELEGRAM_BOT_TOKEN is set and TELEGRAM_WEBHOOK_URL is not). Every update is claimed once in
+the database (a redelivered update_id is ignored, across processes too), one chat's updates
+are handled one at a time, and replies respect Telegram's rate limits and its 429 answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import os
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import RetryAfter, TelegramError
+
+from bot import store, texts
+from bot.channels.limits import MAX_BODY_BYTES, MAX_TEXT_CHARS
+from bot.channels.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+CHANNEL = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SEND_ATTEMPTS = 4
+POLL_TIMEOUT_SECONDS = 25
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    token: str | None
+    webhook_url: str | None
+    webhook_secret: str | None
+    api_base_url: str
+
+    @classmethod
+    def from_env(cls) -> "TelegramSettings":
+        return cls(
+            token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
+            webhook_url=os.environ.get("TELEGRAM_WEBHOOK_URL") or None,
+            webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
+            api_base_url=os.environ.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org"),
+        )
+
+    @property
+    def polling(self) -> bool:
+        return bool(self.token) and not self.webhook_url
+
+
+def _retry_seconds(error: RetryAfter) -> float:
+    value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramOutput(OutputChannel):
+    """Sends the assistant's replies; a reply that cannot be delivered is recorded."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    def __init__(self, bot: Bot, limiter: RateLimiter) -> None:
+        self.bot = bot
+        self.limiter = limiter
+
+    async def _send(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            await self.limiter.wait(chat_id)
+            try:
+                await self.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+                return
+            except RetryAfter as error:
+                if attempt == SEND_ATTEMPTS:
+                    failure = f"RetryAfter after {attempt} attempts: {error}"
+                    break
+                await asyncio.sleep(_retry_seconds(error))
+            except TelegramError as error:
+                failure = f"{type(error).__name__}: {error}"
+                break
+        log.error("telegram: could not deliver to %s: %s", chat_id, failure)
+        store.record_outbound_failure(CHANNEL, chat_id, text, failure, datetime.now(timezone.utc))
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        for part in text.strip().split("\n\n"):
+            if part:
+                await self._send(recipient_id, part)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(b["title"], callback_data=b["payload"][:64])] for b in buttons]
+        )
+        await self._send(recipient_id, text, markup)
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self._send(recipient_id, image)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """What an update means for the assistant: text for Rasa, or a direct answer."""
+
+    chat_id: str
+    kind: str
+    text: str | None = None  # forwarded to Rasa
+    direct_reply: str | None = None  # answered without Rasa
+    attachment: tuple[str, str] | None = None  # (kind, reference) kept for the ticket
+    callback_id: str | None = None
+
+
+def read_update(update: Update) -> Incoming | None:
+    """None for updates the assistant does not handle (edits, channel posts ...)."""
+    if update.callback_query is not None:
+        query = update.callback_query
+        if query.message is None or query.data is None:
+            return None
+        return Incoming(str(query.message.chat.id), "button", text=query.data,
+                        callback_id=query.id)
+    message = update.message
+    if message is None:
+        return None
+    chat_id = str(message.chat.id)
+    if message.text:
+        return Incoming(chat_id, "text", text=message.text[:MAX_TEXT_CHARS])
+    if message.photo:
+        largest = max(message.photo, key=lambda size: size.width * size.height)
+        caption = (message.caption or "")[:MAX_TEXT_CHARS]
+        return Incoming(chat_id, "photo", text=caption or None,
+                        direct_reply=None if caption else texts.TELEGRAM_PHOTO_RECEIVED,
+                        attachment=("photo", largest.file_id))
+    if message.voice:
+        return Incoming(chat_id, "voice", direct_reply=texts.TELEGRAM_VOICE_ASK_TO_TYPE,
+                        attachment=("voice", message.voice.file_id))
+    if message.location:
+        where = f"{message.location.latitude},{message.location.longitude}"
+        return Incoming(chat_id, "location", direct_reply=texts.TELEGRAM_LOCATION_RECEIVED,
+                        attachment=("location", where))
+    if message.contact:
+        return Incoming(chat_id, "contact", text=message.contact.phone_number)
+    return Incoming(chat_id, "other", direct_reply=texts.TELEGRAM_UNSUPPORTED)
+
+
+class TelegramInput(InputChannel):
+    """Registered in credentials.yml; configured only by environment variables."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> "TelegramInput":
+        return cls(TelegramSettings.from_env())
+
+    def __init__(self, settings: TelegramSettings) -> None:
+        self.settings = settings
+        self.bot: Bot | None = None
+        if settings.token:
+            base = settings.api_base_url.rstrip("/")
+            self.bot = Bot(settings.token, base_url=f"{base}/bot",
+                           base_file_url=f"{base}/file/bot")
+        else:
+            log.warning("telegram: channel off (set TELEGRAM_BOT_TOKEN to enable it)")
+        self.limiter = RateLimiter()
+        self._chat_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._poller: asyncio.Task | None = None
+
+    async def handle(self, update: Update,
+                     on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Claim the update once, then let one chat's messages pass one at a time."""
+        assert self.bot is not None
+        incoming = read_update(update)
+        if incoming is None:
+            return
+        now = datetime.now(timezone.utc)
+        if not store.claim_inbound(CHANNEL, str(update.update_id), incoming.chat_id,
+                                   incoming.kind, now):
+            log.info("telegram: update %s already handled", update.update_id)
+            return
+        output = TelegramOutput(self.bot, self.limiter)
+        async with self._chat_locks[incoming.chat_id]:
+            if incoming.callback_id:
+                try:
+                    await self.bot.answer_callback_query(incoming.callback_id)
+                except TelegramError:
+                    log.warning("telegram: could not acknowledge a button press")
+            if incoming.attachment:
+                kind, reference = incoming.attachment
+                store.save_attachment(CHANNEL, incoming.chat_id, kind, reference, None, now)
+            if incoming.direct_reply:
+                await output.send_text_message(incoming.chat_id, incoming.direct_reply)
+            if incoming.text:
+                await on_new_message(UserMessage(
+                    incoming.text, output, incoming.chat_id, input_channel=CHANNEL,
+                    metadata={"update_id": update.update_id, "kind": incoming.kind},
+                ))
+
+    async def _poll(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Long polling: ask Telegram for updates after the last one handled."""
+        assert self.bot is not None
+        offset: int | None = None
+        while True:
+            try:
+                updates = await self.bot.get_updates(offset=offset, timeout=POLL_TIMEOUT_SECONDS)
+            except RetryAfter as error:
+                await asyncio.sleep(_retry_seconds(error))
+                continue
+            except TelegramError as error:
+                log.warning("telegram: polling failed (%s); retrying in 5 s", error)
+                await asyncio.sleep(5)
+                continue
+            for update in updates:
+                offset = update.update_id + 1
+                try:
+                    await self.handle(update, on_new_message)
+                except Exception:  # noqa: BLE001 - one bad update must not stop polling
+                    log.exception("telegram: update %s failed", update.update_id)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hook = Blueprint("telegram_webhook", __name__)
+
+        @hook.listener("after_server_start")
+        async def start(app, loop) -> None:  # type: ignore[no-untyped-def]
+            if self.bot is None:
+                return
+            await self.bot.initialize()
+            if self.settings.polling:
+                await self.bot.delete_webhook()
+                self._poller = loop.create_task(self._poll(on_new_message))
+                log.info("telegram: polling for updates")
+            elif self.settings.webhook_url:
+                await self.bot.set_webhook(self.settings.webhook_url,
+                                           secret_token=self.settings.webhook_secret)
+                log.info("telegram: webhook set to %s", self.settings.webhook_url)
+
+        @hook.listener("before_server_stop")
+        async def stop(app, loop) -> None:  # type: ignore[no-untyped-def]
+            if self._poller:
+                self._poller.cancel()
+
+        @hook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.bot else "off"})
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if self.bot is None:
+                return response.text(texts.CHANNEL_OFF, status=503)
+            secret = self.settings.webhook_secret
+            given = request.headers.get(SECRET_HEADER, "")
+            if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+                return response.text("forbidden", status=403)
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.text("payload too large", status=413)
+            try:
+                data = json.loads(request.body)
+                update = Update.de_json(data, self.bot)
+            except (ValueError, TypeError, KeyError):
+                return response.text("malformed update", status=400)
+            if update is None or not isinstance(data, dict) or "update_id" not in data:
+                return response.text("malformed update", status=400)
+            await self.handle(update, on_new_message)
+            return response.text("ok")
+
+        return hook

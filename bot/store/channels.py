@@ -1,0 +1,109 @@
+"""What the channels need remembered: delivered messages (for replay protection), owners'
+attachments, undeliverable replies, and when each owner last wrote."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.store.engine import session_scope
+from bot.store.models import Attachment, ChannelWindow, InboundMessage, OutboundFailure, Ticket
+
+
+def claim_inbound(channel: str, external_id: str, sender_id: str, kind: str,
+                  at: datetime) -> bool:
+    """True the first time a delivery is seen; False for a replay or a retry of it."""
+    try:
+        with session_scope() as session:
+            session.add(InboundMessage(channel=channel, external_id=external_id,
+                                       sender_id=sender_id, kind=kind, received_at=at))
+            _touch_window(session, channel, sender_id, at)
+        return True
+    except IntegrityError:
+        return False
+
+
+def _touch_window(session, channel: str, sender_id: str, at: datetime) -> None:  # type: ignore[no-untyped-def]
+    window = session.execute(
+        select(ChannelWindow).where(ChannelWindow.channel == channel,
+                                    ChannelWindow.sender_id == sender_id)
+    ).scalar_one_or_none()
+    if window is None:
+        session.add(ChannelWindow(channel=channel, sender_id=sender_id, last_inbound_at=at))
+    elif window.last_inbound_at < at:
+        window.last_inbound_at = at
+
+
+def last_inbound_at(channel: str, sender_id: str) -> datetime | None:
+    with session_scope() as session:
+        return session.execute(
+            select(ChannelWindow.last_inbound_at).where(
+                ChannelWindow.channel == channel, ChannelWindow.sender_id == sender_id)
+        ).scalar_one_or_none()
+
+
+def can_send_free_text(channel: str, sender_id: str, now: datetime, window: timedelta) -> bool:
+    """Whether a free-text message can still reach this owner (WeChat's 48-hour window)."""
+    last = last_inbound_at(channel, sender_id)
+    return last is not None and now - last < window
+
+
+def save_attachment(channel: str, sender_id: str, kind: str, reference: str,
+                    path: str | None, at: datetime) -> int:
+    with session_scope() as session:
+        attachment = Attachment(channel=channel, sender_id=sender_id, kind=kind,
+                                reference=reference, path=path, received_at=at)
+        session.add(attachment)
+        session.flush()
+        return attachment.id
+
+
+def attach_pending_to_ticket(channel: str, sender_id: str, number: str) -> int:
+    """Give this owner's unattached files to the ticket just written; how many moved."""
+    with session_scope() as session:
+        ticket_id = session.execute(
+            select(Ticket.id).where(Ticket.number == number)).scalar_one()
+        moved = session.execute(
+            update(Attachment)
+            .where(Attachment.channel == channel, Attachment.sender_id == sender_id,
+                   Attachment.ticket_id.is_(None))
+            .values(ticket_id=ticket_id)
+        )
+        return moved.rowcount or 0
+
+
+def attachments_of(number: str) -> list[tuple[str, str, str | None]]:
+    """(kind, reference, saved path) of a ticket's attachments, oldest first."""
+    with session_scope() as session:
+        rows = session.execute(
+            select(Attachment.kind, Attachment.reference, Attachment.path)
+            .join(Ticket, Attachment.ticket_id == Ticket.id)
+            .where(Ticket.number == number)
+            .order_by(Attachment.id)
+        ).all()
+        return [(row.kind, row.reference, row.path) for row in rows]
+
+
+def record_outbound_failure(channel: str, recipient_id: str, text: str, error: str,
+                            at: datetime) -> None:
+    with session_scope() as session:
+        session.add(OutboundFailure(channel=channel, recipient_id=recipient_id, text=text,
+                                    error=error, failed_at=at))
+
+
+def outbound_failures(channel: str) -> list[tuple[str, str, str]]:
+    """(recipient, text, error) of the messages that could not be delivered."""
+    with session_scope() as session:
+        rows = session.execute(
+            select(OutboundFailure.recipient_id, OutboundFailure.text, OutboundFailure.error)
+            .where(OutboundFailure.channel == channel).order_by(OutboundFailure.id)
+        ).all()
+        return [(row.recipient_id, row.text, row.error) for row in rows]
+
+
+def inbound_count(channel: str) -> int:
+    with session_scope() as session:
+        return len(session.execute(
+            select(InboundMessage.id).where(InboundMessage.channel == channel)).all())

@@ -1,0 +1,101 @@
+"""A fake Telegram Bot API server on localhost: enough of the API for python-telegram-bot to
+run for real against it (getMe, sendMessage, answerCallbackQuery, webhooks, getUpdates)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from tools.stack import free_port
+
+BOT_USER = {"id": 1000, "is_bot": True, "first_name": "物业客服", "username": "centre_bot"}
+
+
+@dataclass
+class FakeTelegram:
+    token: str
+    port: int = field(default_factory=free_port)
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+    pending_updates: list[dict[str, Any]] = field(default_factory=list)
+    # The next N sendMessage calls answer 429 with this retry_after.
+    throttle_next: int = 0
+    retry_after: int = 1
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            return await request.json()
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            try:
+                params[key] = json.loads(value)  # ptb sends JSON-encoded field values
+            except (TypeError, ValueError):
+                params[key] = value
+        return params
+
+    async def _method(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401,
+                                      "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"]
+        params = await self._params(request)
+        self.calls.append(method)
+        if method == "getMe":
+            return web.json_response({"ok": True, "result": BOT_USER})
+        if method == "sendMessage":
+            if self.throttle_next > 0:
+                self.throttle_next -= 1
+                return web.json_response(
+                    {"ok": False, "error_code": 429,
+                     "description": f"Too Many Requests: retry after {self.retry_after}",
+                     "parameters": {"retry_after": self.retry_after}}, status=429)
+            self.sent.append(params)
+            chat_id = params["chat_id"]
+            return web.json_response({"ok": True, "result": {
+                "message_id": len(self.sent), "date": int(time.time()),
+                "chat": {"id": int(chat_id), "type": "private"}, "from": BOT_USER,
+                "text": params.get("text", "")}})
+        if method == "getUpdates":
+            await asyncio.sleep(0.2)
+            updates, self.pending_updates = self.pending_updates, []
+            return web.json_response({"ok": True, "result": updates})
+        if method in ("answerCallbackQuery", "setWebhook", "deleteWebhook"):
+            return web.json_response({"ok": True, "result": True})
+        return web.json_response({"ok": False, "error_code": 404,
+                                  "description": f"Not Found: {method}"}, status=404)
+
+    def texts_to(self, chat_id: int | str) -> list[str]:
+        return [m.get("text", "") for m in self.sent if str(m["chat_id"]) == str(chat_id)]
+
+    def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._method)
+        app.router.add_get("/bot{token}/{method}", self._method)
+        ready = threading.Event()
+
+        def serve() -> None:
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            runner = web.AppRunner(app)
+            loop.run_until_complete(runner.setup())
+            loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", self.port).start())
+            self._loop = loop
+            ready.set()
+            loop.run_forever()
+
+        threading.Thread(target=serve, daemon=True).start()
+        ready.wait(10)
+
+    def stop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)

@@ -1,0 +1,158 @@
+"""Telegram end to end: python-telegram-bot inside the real Rasa server, against a fake
+Telegram Bot API on localhost. Updates are posted to the webhook as Telegram would."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot import store
+from tests.channels.fake_telegram import FakeTelegram
+from tools.stack import running_stack
+
+pytestmark = pytest.mark.model
+TOKEN = "123456:TEST-TOKEN"
+SECRET = "webhook-secret-for-tests"
+HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_ids = itertools.count(1000)
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeTelegram]:
+    server = FakeTelegram(TOKEN)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def telegram_stack(fake: FakeTelegram, trained_models: Path, tmp_path_factory) -> Iterator:
+    settings = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": SECRET,
+                "TELEGRAM_WEBHOOK_URL": "https://centre.example/webhooks/telegram/webhook",
+                "TELEGRAM_API_BASE_URL": fake.base_url}
+    saved = {key: os.environ.get(key) for key in settings}
+    os.environ.update(settings)
+    try:
+        with running_stack(trained_models, tmp_path_factory.mktemp("telegram")) as stack:
+            yield stack
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(autouse=True)
+def same_database(telegram_stack, monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", telegram_stack.database_url)
+
+
+def message_update(chat: int, **content) -> dict:
+    return {"update_id": next(_ids), "message": {
+        "message_id": next(_ids), "date": int(time.time()),
+        "chat": {"id": chat, "type": "private"},
+        "from": {"id": chat, "is_bot": False, "first_name": "业主"}, **content}}
+
+
+def button_update(chat: int, data: str) -> dict:
+    return {"update_id": next(_ids), "callback_query": {
+        "id": str(next(_ids)), "chat_instance": "x", "data": data,
+        "from": {"id": chat, "is_bot": False, "first_name": "业主"},
+        "message": {"message_id": next(_ids), "date": int(time.time()),
+                    "chat": {"id": chat, "type": "private"}, "text": "请核对"}}}
+
+
+def post(stack, body, secret: str | None = SECRET, raw: bytes | None = None) -> httpx.Response:
+    headers = {HEADER: secret} if secret is not None else {}
+    url = f"{stack.rasa_url}/webhooks/telegram/webhook"
+    if raw is not None:
+        return httpx.post(url, content=raw, headers=headers | {"Content-Type": "application/json"},
+                          timeout=60)
+    return httpx.post(url, json=body, headers=headers, timeout=60)
+
+
+def say(stack, fake: FakeTelegram, chat: int, update: dict) -> str:
+    before = len(fake.texts_to(chat))
+    reply = post(stack, update)
+    assert reply.status_code == 200, reply.text
+    return "\n".join(fake.texts_to(chat)[before:])
+
+
+def test_a_repair_over_telegram_with_a_photo_ends_in_a_ticket(telegram_stack, fake) -> None:
+    chat = 7001
+    photo = [{"file_id": "small-id", "file_unique_id": "s", "width": 90, "height": 90},
+             {"file_id": "leak-photo-id", "file_unique_id": "l", "width": 1280, "height": 960}]
+    assert "照片已收到" in say(telegram_stack, fake, chat, message_update(chat, photo=photo))
+    first = say(telegram_stack, fake, chat, message_update(chat, text="你好,我家卫生间漏水了"))
+    assert "楼栋" in first
+    summary = say(telegram_stack, fake, chat, message_update(
+        chat, text="5号楼2单元302,明天下午三点以后都在,电话13800138000"))
+    assert "5栋2单元302室" in summary
+    keyboard = fake.sent[-1].get("reply_markup") or {}
+    assert [row[0]["callback_data"] for row in keyboard.get("inline_keyboard", [])] == [
+        "/affirm", "/deny"]
+    done = say(telegram_stack, fake, chat, button_update(chat, "/affirm"))
+    number = re.search(r"BX-\d{8}-\d{4}", done)
+    assert number, done
+    ticket = store.find_ticket(number.group(0))
+    assert ticket is not None and (ticket.channel, ticket.sender_id) == ("telegram", str(chat))
+    assert store.attachments_of(number.group(0)) == [("photo", "leak-photo-id", None)]
+    assert "answerCallbackQuery" in fake.calls
+
+
+def test_a_shared_contact_gives_the_phone(telegram_stack, fake) -> None:
+    chat = 7002
+    say(telegram_stack, fake, chat, message_update(chat, text="厨房下水道堵了,3栋501"))
+    asked_time = say(telegram_stack, fake, chat, message_update(
+        chat, contact={"phone_number": "+8613900139000", "first_name": "业主"}))
+    assert "上门" in asked_time
+    summary = say(telegram_stack, fake, chat, message_update(chat, text="随时都可以"))
+    assert "13900139000" in summary
+
+
+def test_voice_is_kept_and_the_owner_asked_to_type(telegram_stack, fake) -> None:
+    chat = 7003
+    reply = say(telegram_stack, fake, chat, message_update(
+        chat, voice={"file_id": "voice-1", "file_unique_id": "v", "duration": 3}))
+    assert "文字" in reply
+
+
+def test_a_redelivered_update_is_handled_once(telegram_stack, fake) -> None:
+    chat = 7004
+    update = message_update(chat, text="你好")
+    first = say(telegram_stack, fake, chat, update)
+    assert first
+    assert say(telegram_stack, fake, chat, update) == ""
+    events = httpx.get(f"{telegram_stack.rasa_url}/conversations/{chat}/tracker").json()["events"]
+    assert [e["text"] for e in events if e["event"] == "user"] == ["你好"]
+
+
+@pytest.mark.parametrize(
+    ("secret", "raw", "status"),
+    [("wrong-secret", None, 403), (None, None, 403), (SECRET, b"{not json", 400),
+     (SECRET, b'{"no_update_id": 1}', 400),
+     (SECRET, b'{"update_id": 1, "message": "' + b"x" * (1024 * 1024) + b'"}', 413)],
+)
+def test_bad_requests_are_refused_and_change_nothing(telegram_stack, fake, secret, raw,
+                                                     status) -> None:
+    before = (store.inbound_count("telegram"), len(fake.sent))
+    body = message_update(7005, text="你好") if raw is None else None
+    assert post(telegram_stack, body, secret=secret, raw=raw).status_code == status
+    assert (store.inbound_count("telegram"), len(fake.sent)) == before
+
+
+def test_a_429_is_retried_after_retry_after_and_nothing_is_lost(telegram_stack, fake) -> None:
+    chat = 7006
+    fake.throttle_next = 2
+    reply = say(telegram_stack, fake, chat, message_update(chat, text="你好"))
+    assert "物业客户服务中心" in reply
+    assert fake.throttle_next == 0
+    assert store.outbound_failures("telegram") == []
