@@ -109,24 +109,18 @@ KNOWLEDGE_UNKNOWN = "这个问题我需要向同事确认一下,确认后会尽�
 KNOWLEDGE_INQUIRY_OPENED = "已为您登记咨询单 {number},工作人员会在1个工作日内答复您。"
 KNOWLEDGE_NOTHING_TO_ASK = "请问您想了解哪项手续呢?比如装修申请、装修押金退还、物品放行、门禁卡补办。"
 
-# --- Telegram channel ---
-TELEGRAM_PHOTO_RECEIVED = "照片已收到,会附在您的工单上。"
-TELEGRAM_VOICE_ASK_TO_TYPE = "抱歉,我暂时听不了语音。语音我们已经保存,麻烦您用文字再描述一下问题。"
-TELEGRAM_LOCATION_RECEIVED = "位置已收到。为了让师傅准确找到您,请再告诉我楼栋、单元和房号。"
-TELEGRAM_UNSUPPORTED = "抱歉,这类消息我暂时看不了,请用文字告诉我您的需要。"
+# --- channels (Telegram, WeChat) ---
+PHOTO_RECEIVED = "照片已收到,我们会把它附在您的工单上,方便师傅提前了解情况。"
+VOICE_ASK_TO_TYPE = "抱歉,我暂时听不了语音。您的语音已经保存,麻烦您用文字再描述一下问题,谢谢!"
+LOCATION_RECEIVED = "位置已收到。为了让师傅准确找到您,请再告诉我楼栋、单元和房号。"
+UNSUPPORTED_MESSAGE = "抱歉,这类消息我暂时看不了,请用文字告诉我您需要什么帮助。"
 CHANNEL_OFF = "This channel is not configured on this server (该渠道未启用)."
 
 # --- WeChat channel ---
 WECHAT_CHANNEL_OFF = ("微信公众号渠道未启用:请设置环境变量 WECHAT_TOKEN。"
                       " WeChat channel is off: set WECHAT_TOKEN to enable it.")
-WECHAT_PHOTO_RECEIVED = "照片已收到,我们会把它附在您的工单上,方便师傅提前了解情况。"
-WECHAT_VOICE_ASK_TO_TYPE = "抱歉,我暂时听不了语音。您的语音已经保存,麻烦您用文字再描述一下问题,谢谢!"
-WECHAT_UNSUPPORTED = "抱歉,这类消息我暂时看不了,请用文字告诉我您需要什么帮助。"
 WECHAT_SORRY = "抱歉,系统暂时出了点问题,请稍后再发一次。"
 WECHAT_OPTIONS_HINT = "请回复序号选择:"
 WECHAT_OPTION = "{number}. {title}"
-# What the WeChat channel hands Rasa for messages that are not text, so the conversation
-# history records them.
-WECHAT_PHOTO_FOR_RASA = "[图片]"
-WECHAT_LOCATION_FOR_RASA = "位置:{label}"
+# What the WeChat channel hands Rasa when an owner follows the account: a greeting.
 WECHAT_GREETING_FOR_RASA = "你好"

@@ -139,18 +139,18 @@ def read_update(update: Update) -> Incoming | None:
         largest = max(message.photo, key=lambda size: size.width * size.height)
         caption = (message.caption or "")[:MAX_TEXT_CHARS]
         return Incoming(chat_id, "photo", text=caption or None,
-                        direct_reply=None if caption else texts.TELEGRAM_PHOTO_RECEIVED,
+                        direct_reply=None if caption else texts.PHOTO_RECEIVED,
                         attachment=("photo", largest.file_id))
     if message.voice:
-        return Incoming(chat_id, "voice", direct_reply=texts.TELEGRAM_VOICE_ASK_TO_TYPE,
+        return Incoming(chat_id, "voice", direct_reply=texts.VOICE_ASK_TO_TYPE,
                         attachment=("voice", message.voice.file_id))
     if message.location:
         where = f"{message.location.latitude},{message.location.longitude}"
-        return Incoming(chat_id, "location", direct_reply=texts.TELEGRAM_LOCATION_RECEIVED,
+        return Incoming(chat_id, "location", direct_reply=texts.LOCATION_RECEIVED,
                         attachment=("location", where))
     if message.contact:
         return Incoming(chat_id, "contact", text=message.contact.phone_number)
-    return Incoming(chat_id, "other", direct_reply=texts.TELEGRAM_UNSUPPORTED)
+    return Incoming(chat_id, "other", direct_reply=texts.UNSUPPORTED_MESSAGE)
 
 
 class TelegramInput(InputChannel):

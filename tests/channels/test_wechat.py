@@ -1,0 +1,483 @@
+"""WeChat Official Account end to end: the channel inside the real Rasa server (with the real
+action server), pushed to as WeChat's servers push, with wechatpy on both sides and a fake
+WeChat API on localhost for the replies that travel through the customer-service API.
+
+One stack runs at a time (plain mode, safe mode, then a reply budget too small for Rasa),
+each configured by WECHAT_* environment variables set only while it starts.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+import logging
+import os
+import random
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import httpx
+import pytest
+import xmltodict
+from wechatpy.crypto import WeChatCrypto
+
+from bot import store, texts
+from bot.channels import wechat
+from tests.channels.fake_wechat import FakeWeChat
+from tools.stack import RunningStack, running_stack
+
+pytestmark = pytest.mark.model
+
+TOKEN = "centre-token-for-tests"
+APP_ID = "wx1234567890abcdef"
+APP_SECRET = "app-secret-for-tests"
+ACCOUNT = "gh_centre_account"  # the Official Account's own id (ToUserName)
+AES_KEY = base64.b64encode(b"0123456789abcdef0123456789abcdef").decode().rstrip("=")
+WECHAT_VARIABLES = ("WECHAT_TOKEN", "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_AES_KEY",
+                    "WECHAT_API_BASE_URL", "WECHAT_REPLY_BUDGET_SECONDS")
+MODES: dict[str, dict[str, str]] = {
+    "plain": {},
+    "safe": {"WECHAT_AES_KEY": AES_KEY},
+    "slow": {"WECHAT_REPLY_BUDGET_SECONDS": "0.001"},
+}
+NUMBER = re.compile(r"BX-\d{8}-\d{4}")
+_msg_ids = itertools.count(random.randrange(10**15, 10**16))
+
+
+def new_openid() -> str:
+    return "o" + uuid.uuid4().hex[:27]
+
+
+# --- what WeChat's servers send ----------------------------------------------------------
+
+def text_xml(openid: str, content: str, msg_id: int | None = None) -> str:
+    return (f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+            f"<FromUserName><![CDATA[{openid}]]></FromUserName>"
+            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+            f"<Content><![CDATA[{content}]]></Content>"
+            f"<MsgId>{msg_id or next(_msg_ids)}</MsgId></xml>")
+
+
+def media_xml(openid: str, kind: str, fields: str) -> str:
+    return (f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+            f"<FromUserName><![CDATA[{openid}]]></FromUserName>"
+            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[{kind}]]></MsgType>"
+            f"{fields}<MsgId>{next(_msg_ids)}</MsgId></xml>")
+
+
+def event_xml(openid: str, event: str, key: str = "", at: int | None = None) -> str:
+    return (f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+            f"<FromUserName><![CDATA[{openid}]]></FromUserName>"
+            f"<CreateTime>{at or int(time.time())}</CreateTime>"
+            f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{event}]]></Event>"
+            f"<EventKey><![CDATA[{key}]]></EventKey></xml>")
+
+
+def signature(*parts: str) -> str:
+    """WeChat's signature, computed here from its documentation rather than by wechatpy."""
+    return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
+
+
+def signed_query(token: str = TOKEN) -> dict[str, str]:
+    timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
+    return {"signature": signature(token, timestamp, nonce), "timestamp": timestamp,
+            "nonce": nonce, "openid": "ignored-by-the-channel"}
+
+
+@dataclass
+class WeChatServers:
+    """Posts to the channel's webhook as WeChat does, and reads its passive replies."""
+
+    stack: RunningStack
+    crypto: WeChatCrypto | None = None
+
+    @property
+    def webhook(self) -> str:
+        return f"{self.stack.rasa_url}/webhooks/wechat/webhook"
+
+    def post(self, xml: str, token: str = TOKEN, raw: bytes | None = None) -> httpx.Response:
+        query = signed_query(token)
+        body = raw if raw is not None else xml.encode()
+        if self.crypto is not None and raw is None:
+            sealed = xmltodict.parse(self.crypto.encrypt_message(xml, query["nonce"],
+                                                                 query["timestamp"]))["xml"]
+            body = (f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+                    f"<Encrypt><![CDATA[{sealed['Encrypt']}]]></Encrypt></xml>").encode()
+            if token != TOKEN:  # a forged push: signed with the wrong token
+                sealed["MsgSignature"] = signature(token, query["timestamp"], query["nonce"],
+                                                   sealed["Encrypt"])
+            query |= {"encrypt_type": "aes", "msg_signature": sealed["MsgSignature"]}
+        elif self.crypto is not None:  # a raw body, signed as if it were the cipher text
+            query |= {"encrypt_type": "aes", "msg_signature": signature(
+                token, query["timestamp"], query["nonce"], body.decode(errors="replace"))}
+        return httpx.post(self.webhook, params=query, content=body,
+                          headers={"Content-Type": "text/xml"}, timeout=60)
+
+    def reply_of(self, answer: httpx.Response, openid: str) -> str:
+        """The text of a passive reply ("" for "success"), decrypted in safe mode."""
+        assert answer.status_code == 200, answer.text
+        if answer.text == "success":
+            return ""
+        xml = answer.text
+        if self.crypto is not None:
+            sealed = xmltodict.parse(xml)["xml"]
+            assert "Content" not in sealed, "safe mode answers only in cipher text"
+            xml = self.crypto.decrypt_message(xml, sealed["MsgSignature"], sealed["TimeStamp"],
+                                              sealed["Nonce"])
+        reply = xmltodict.parse(xml)["xml"]
+        assert (reply["ToUserName"], reply["FromUserName"], reply["MsgType"]) == (
+            openid, ACCOUNT, "text")
+        return reply["Content"]
+
+    def say(self, openid: str, xml: str) -> str:
+        return self.reply_of(self.post(xml), openid)
+
+    def user_texts(self, openid: str) -> list[str]:
+        """What Rasa's tracker recorded the owner saying."""
+        tracker = httpx.get(f"{self.stack.rasa_url}/conversations/{openid}/tracker",
+                            timeout=30).json()
+        return [event.get("text") for event in tracker["events"] if event["event"] == "user"]
+
+
+# --- stacks -------------------------------------------------------------------------------
+
+class Stacks:
+    """At most one stack at a time, started with the mode's WECHAT_* variables, which are
+    in os.environ only while the processes start (so no other fixture sees them)."""
+
+    def __init__(self, models: Path, factory: pytest.TempPathFactory, fake: FakeWeChat) -> None:
+        self.models, self.factory, self.fake = models, factory, fake
+        self.exit = ExitStack()
+        self.mode: str | None = None
+        self.current: RunningStack | None = None
+
+    def get(self, mode: str) -> RunningStack:
+        if mode != self.mode:
+            self.close()
+            settings = {"WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": APP_ID,
+                        "WECHAT_APP_SECRET": APP_SECRET,
+                        "WECHAT_API_BASE_URL": self.fake.base_url} | MODES[mode]
+            saved = {key: os.environ.pop(key, None) for key in WECHAT_VARIABLES}
+            os.environ.update(settings)
+            try:
+                self.current = self.exit.enter_context(
+                    running_stack(self.models, self.factory.mktemp(f"wechat-{mode}")))
+                self.mode = mode
+            finally:
+                for key in WECHAT_VARIABLES:
+                    os.environ.pop(key, None)
+                os.environ.update({key: value for key, value in saved.items() if value})
+        assert self.current is not None
+        return self.current
+
+    def close(self) -> None:
+        self.exit.close()
+        self.exit, self.mode, self.current = ExitStack(), None, None
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeWeChat]:
+    server = FakeWeChat(APP_ID, APP_SECRET)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def stacks(trained_models: Path, tmp_path_factory: pytest.TempPathFactory,
+           fake: FakeWeChat) -> Iterator[Stacks]:
+    running = Stacks(trained_models, tmp_path_factory, fake)
+    yield running
+    running.close()
+
+
+def _servers(stacks: Stacks, mode: str, monkeypatch: pytest.MonkeyPatch) -> WeChatServers:
+    stack = stacks.get(mode)
+    monkeypatch.setenv("DATABASE_URL", stack.database_url)
+    crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID) if mode == "safe" else None
+    return WeChatServers(stack, crypto)
+
+
+@pytest.fixture
+def plain(stacks: Stacks, monkeypatch: pytest.MonkeyPatch) -> WeChatServers:
+    return _servers(stacks, "plain", monkeypatch)
+
+
+@pytest.fixture
+def safe(stacks: Stacks, monkeypatch: pytest.MonkeyPatch) -> WeChatServers:
+    return _servers(stacks, "safe", monkeypatch)
+
+
+@pytest.fixture
+def slow(stacks: Stacks, monkeypatch: pytest.MonkeyPatch) -> WeChatServers:
+    return _servers(stacks, "slow", monkeypatch)
+
+
+# --- without a stack ----------------------------------------------------------------------
+
+def test_long_replies_are_cut_within_wechats_limit() -> None:
+    text = "第一段。\n\n" + "很长的一行" * 300 + "\n最后一行"
+    parts = wechat.split_for_wechat(text)
+    assert len(parts) > 1 and all(len(p.encode()) <= wechat.MAX_REPLY_BYTES for p in parts)
+    assert "".join(parts).replace("\n", "") == text.replace("\n", "")
+    assert wechat.split_for_wechat("  \n ") == []
+
+
+def test_buttons_become_numbered_options() -> None:
+    shown = wechat.render([{"text": "请核对以下信息"},
+                           {"text": "确认提交吗?", "buttons": [
+                               {"title": "对,提交", "payload": "/affirm"},
+                               {"title": "需要修改", "payload": "/deny"}]}])
+    assert shown.startswith("请核对以下信息\n\n确认提交吗?\n" + texts.WECHAT_OPTIONS_HINT)
+    assert "1. 对,提交" in shown and "2. 需要修改" in shown
+
+
+def test_without_a_token_the_channel_is_off_and_says_how_to_enable_it(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    for key in WECHAT_VARIABLES:
+        monkeypatch.delenv(key, raising=False)
+    with caplog.at_level(logging.WARNING, logger="bot.channels.wechat"):
+        channel = wechat.WeChatInput.from_credentials(None)
+    assert not channel.settings.enabled and channel.get_output_channel() is None
+    assert any("off" in r.getMessage() and "WECHAT_TOKEN" in r.getMessage()
+               for r in caplog.records)
+
+
+def test_a_malformed_aes_key_stops_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WECHAT_TOKEN", TOKEN)
+    monkeypatch.setenv("WECHAT_APP_ID", APP_ID)
+    monkeypatch.setenv("WECHAT_AES_KEY", "too-short")
+    with pytest.raises(ValueError, match="WECHAT_AES_KEY"):
+        wechat.WeChatInput.from_credentials(None)
+
+
+def test_the_48_hour_window_decides_who_can_be_reached(database: str) -> None:
+    now = datetime.now(timezone.utc)
+    recent, lapsed = new_openid(), new_openid()
+    store.claim_inbound("wechat", "m-recent", recent, "text", now - timedelta(hours=47))
+    store.claim_inbound("wechat", "m-lapsed", lapsed, "text", now - timedelta(hours=49))
+    assert wechat.can_reach(recent, now)
+    assert not wechat.can_reach(lapsed, now)
+    assert not wechat.can_reach(new_openid(), now), "an owner who never wrote"
+    assert not wechat.can_reach(recent, now + timedelta(hours=2))
+
+
+def test_the_sender_delivers_inside_the_window_and_records_outside(
+        database: str, fake: FakeWeChat) -> None:
+    now = datetime.now(timezone.utc)
+    inside, outside = new_openid(), new_openid()
+    store.claim_inbound("wechat", "w-inside", inside, "text", now - timedelta(hours=1))
+    store.claim_inbound("wechat", "w-outside", outside, "text", now - timedelta(hours=50))
+    client = wechat.CustomerServiceClient(APP_ID, APP_SECRET, fake.base_url)
+    assert wechat.send_customer_message(client, inside, "工单已派给维修师傅。", now)
+    assert fake.texts_to(inside) == ["工单已派给维修师傅。"]
+    assert not wechat.send_customer_message(client, outside, "工单已派给维修师傅。", now)
+    assert fake.texts_to(outside) == [], "nothing is sent outside the window"
+    failures = store.outbound_failures("wechat")
+    assert [(r, t) for r, t, _ in failures] == [(outside, "工单已派给维修师傅。")]
+    assert "48-hour" in failures[0][2]
+
+
+def test_a_refused_send_is_recorded(database: str, fake: FakeWeChat) -> None:
+    now = datetime.now(timezone.utc)
+    openid = new_openid()
+    store.claim_inbound("wechat", "r-1", openid, "text", now)
+    wrong_secret = wechat.CustomerServiceClient(APP_ID, "not-the-secret", fake.base_url)
+    assert not wechat.send_customer_message(wrong_secret, openid, "您好", now)
+    fake.fail_next = 1
+    client = wechat.CustomerServiceClient(APP_ID, APP_SECRET, fake.base_url)
+    assert not wechat.send_customer_message(client, openid, "再次您好", now)
+    assert not wechat.send_customer_message(None, openid, "没有凭据", now)
+    failures = store.outbound_failures("wechat")
+    assert [t for _, t, _ in failures] == ["您好", "再次您好", "没有凭据"]
+    assert "40125" in failures[0][2] and "45015" in failures[1][2]
+    assert "WECHAT_APP_ID" in failures[2][2]
+    assert fake.texts_to(openid) == []
+
+
+# --- the channel off: the suite's own stack runs without WECHAT_TOKEN ---------------------
+
+def test_without_wechat_token_the_webhook_answers_503(stack) -> None:
+    if os.environ.get("WECHAT_TOKEN"):
+        pytest.skip("WECHAT_TOKEN is set in this environment: the suite's stack has WeChat on")
+    url = f"{stack.rasa_url}/webhooks/wechat/webhook"
+    for answer in (httpx.get(url, params=signed_query() | {"echostr": "x"}),
+                   httpx.post(url, params=signed_query(), content=text_xml(new_openid(), "你好"))):
+        assert answer.status_code == 503
+        assert "WECHAT_TOKEN" in answer.text and "未启用" in answer.text
+    log = (stack.workdir / "rasa.log").read_text()
+    assert "wechat: channel off (set WECHAT_TOKEN to enable it)" in log
+
+
+# --- plain mode ---------------------------------------------------------------------------
+
+def test_url_verification(plain: WeChatServers) -> None:
+    good = httpx.get(plain.webhook, params=signed_query() | {"echostr": "echo-8273"})
+    assert (good.status_code, good.text) == (200, "echo-8273")
+    bad = httpx.get(plain.webhook, params=signed_query("wrong-token") | {"echostr": "echo-1"})
+    assert bad.status_code == 403 and "echo-1" not in bad.text
+    unsigned = httpx.get(plain.webhook, params={"echostr": "echo-2"})
+    assert unsigned.status_code == 403
+
+
+def test_the_repair_conversation_over_wechat(plain: WeChatServers) -> None:
+    openid = new_openid()
+    first = plain.say(openid, text_xml(openid, "你好,我家卫生间漏水了"))
+    assert "楼栋" in first and "房号" in first, first
+    summary = plain.say(openid, text_xml(openid, "5号楼2单元302,明天下午三点以后都在,电话13800138000"))
+    assert "5栋2单元302室" in summary and "13800138000" in summary
+    assert "1. 对,提交" in summary, "buttons are shown as numbered options"
+    done = plain.say(openid, text_xml(openid, "对"))
+    number = NUMBER.search(done)
+    assert number, done
+    ticket = store.find_ticket(number.group(0))
+    assert ticket is not None
+    assert (ticket.channel, ticket.sender_id) == ("wechat", openid)
+    assert (ticket.flat.building, ticket.flat.unit, ticket.flat.room) == ("5", "2", "302")
+    assert ticket.phone == "13800138000"
+
+
+def test_a_photo_is_kept_and_goes_with_the_ticket(plain: WeChatServers) -> None:
+    openid = new_openid()
+    plain.say(openid, text_xml(openid, "你好,我家卫生间漏水了"))
+    media = media_xml(openid, "image", "<PicUrl><![CDATA[http://mmbiz.example/leak.jpg]]></PicUrl>"
+                                       "<MediaId><![CDATA[media-leak-1]]></MediaId>")
+    assert plain.say(openid, media) == texts.PHOTO_RECEIVED
+    assert plain.user_texts(openid) == ["你好,我家卫生间漏水了"], "the form is not disturbed"
+    plain.say(openid, text_xml(openid, "5号楼2单元302,明天下午三点以后都在,电话13800138000"))
+    number = NUMBER.search(plain.say(openid, text_xml(openid, "对")))
+    assert number
+    assert store.attachments_of(number.group(0)) == [("photo", "media-leak-1", None)]
+
+
+def test_voice_location_and_menu_events(plain: WeChatServers) -> None:
+    openid = new_openid()
+    voice = media_xml(openid, "voice", "<MediaId><![CDATA[voice-1]]></MediaId>"
+                                       "<Format><![CDATA[amr]]></Format>")
+    assert plain.say(openid, voice) == texts.VOICE_ASK_TO_TYPE
+    assert plain.user_texts(openid) == [], "a voice message does not reach Rasa"
+    where = media_xml(openid, "location",
+                      "<Location_X>31.2304</Location_X><Location_Y>121.4737</Location_Y>"
+                      "<Scale>15</Scale><Label><![CDATA[阳光花园5号楼]]></Label>")
+    assert plain.say(openid, where) == texts.LOCATION_RECEIVED
+    assert plain.user_texts(openid) == [], "a location is kept, not guessed at"
+    assert "您好" in plain.say(openid, event_xml(openid, "CLICK", "你好"))
+    assert plain.user_texts(openid)[-1] == "你好", "a menu click forwards its EventKey"
+    # A repair reported afterwards takes the kept voice message and location with it.
+    for answer in ("阳台漏水了", "5栋2单元302", "13800138000", "随时都可以"):
+        plain.say(openid, text_xml(openid, answer))
+    number = NUMBER.search(plain.say(openid, text_xml(openid, "对")))
+    assert number
+    assert store.attachments_of(number.group(0)) == [
+        ("voice", "voice-1", None), ("location", "31.2304,121.4737", None)]
+
+
+def test_subscribe_greets_and_unsubscribe_is_only_recorded(plain: WeChatServers) -> None:
+    openid = new_openid()
+    greeting = plain.say(openid, event_xml(openid, "subscribe"))
+    assert "物业客户服务中心" in greeting
+    before = store.inbound_count("wechat")
+    assert plain.say(openid, event_xml(openid, "unsubscribe")) == ""
+    assert store.inbound_count("wechat") == before + 1
+    assert plain.user_texts(openid) == [texts.WECHAT_GREETING_FOR_RASA]
+
+
+def test_a_retried_message_reaches_rasa_once(plain: WeChatServers) -> None:
+    openid = new_openid()
+    xml = text_xml(openid, "你好")
+    assert "物业客户服务中心" in plain.say(openid, xml)
+    before = store.inbound_count("wechat")
+    assert plain.post(xml).text == "success"
+    assert plain.post(xml).text == "success"
+    assert store.inbound_count("wechat") == before
+    assert plain.user_texts(openid) == ["你好"]
+    event = event_xml(openid, "CLICK", "你好", at=1_700_000_000)
+    plain.say(openid, event)
+    assert plain.post(event).text == "success"
+    assert plain.user_texts(openid) == ["你好", "你好"]
+
+
+@pytest.mark.parametrize(
+    ("token", "raw", "status"),
+    [("wrong-token", None, 403),
+     (TOKEN, b"<xml><ToUserName>broken", 400),
+     (TOKEN, b"<xml><FromUserName>o1</FromUserName></xml>", 400),
+     (TOKEN, b"<xml>" + b"x" * (1024 * 1024) + b"</xml>", 413)],
+    ids=["bad-signature", "broken-xml", "no-message-type", "1MB-body"],
+)
+def test_bad_pushes_are_refused_and_change_nothing(plain: WeChatServers, token: str,
+                                                   raw: bytes | None, status: int) -> None:
+    openid = new_openid()
+    before = store.inbound_count("wechat")
+    answer = plain.post(text_xml(openid, "你好"), token=token, raw=raw)
+    assert answer.status_code == status, answer.text
+    assert store.inbound_count("wechat") == before
+    assert plain.user_texts(openid) == []
+
+
+# --- safe mode ----------------------------------------------------------------------------
+
+def test_safe_mode_verification_and_an_encrypted_conversation(safe: WeChatServers) -> None:
+    good = httpx.get(safe.webhook, params=signed_query() | {"echostr": "echo-safe"})
+    assert (good.status_code, good.text) == (200, "echo-safe")
+    openid = new_openid()
+    first = safe.say(openid, text_xml(openid, "你好,我家卫生间漏水了"))
+    assert "楼栋" in first, first
+    summary = safe.say(openid, text_xml(openid, "5号楼2单元302,明天下午三点以后都在,电话13800138000"))
+    assert "5栋2单元302室" in summary and "1. 对,提交" in summary
+    done = safe.say(openid, text_xml(openid, "1"))  # the first option: 对,提交
+    number = NUMBER.search(done)
+    assert number, done
+    ticket = store.find_ticket(number.group(0))
+    assert ticket is not None and (ticket.channel, ticket.sender_id) == ("wechat", openid)
+
+
+def test_safe_mode_refuses_forged_plain_and_broken_pushes(safe: WeChatServers) -> None:
+    openid = new_openid()
+    before = store.inbound_count("wechat")
+    assert safe.post(text_xml(openid, "你好"), token="wrong-token").status_code == 403
+    unencrypted = httpx.post(safe.webhook, params=signed_query(),
+                             content=text_xml(openid, "你好").encode())
+    assert unencrypted.status_code == 403, "safe mode accepts only encrypted pushes"
+    assert safe.post("", raw=b"<xml><Encrypt>broken").status_code == 400
+    query = signed_query()
+    garbage = base64.b64encode(b"not WeChat's cipher text, 32 b.").decode()
+    query |= {"encrypt_type": "aes", "msg_signature": signature(
+        TOKEN, query["timestamp"], query["nonce"], garbage)}
+    undecryptable = httpx.post(safe.webhook, params=query,
+                               content=f"<xml><Encrypt>{garbage}</Encrypt></xml>".encode())
+    assert undecryptable.status_code == 400, "signed, but not sealed with the account's key"
+    assert store.inbound_count("wechat") == before
+    assert safe.user_texts(openid) == []
+
+
+# --- a reply budget Rasa cannot meet ------------------------------------------------------
+
+def test_a_late_reply_goes_through_the_customer_service_api(slow: WeChatServers,
+                                                          fake: FakeWeChat) -> None:
+    openid = new_openid()
+    assert slow.post(text_xml(openid, "你好")).text == "success"
+    sent = fake.wait_for_texts(openid)
+    assert sent and "物业客户服务中心" in sent[0], sent
+    assert slow.user_texts(openid) == ["你好"]
+
+
+def test_a_late_reply_wechat_refuses_is_recorded(slow: WeChatServers, fake: FakeWeChat) -> None:
+    openid = new_openid()
+    fake.fail_next = 1
+    assert slow.post(text_xml(openid, "你好")).text == "success"
+    deadline = time.monotonic() + 60
+    failures: list[tuple[str, str, str]] = []
+    while time.monotonic() < deadline and not failures:
+        failures = [f for f in store.outbound_failures("wechat") if f[0] == openid]
+        time.sleep(0.2)
+    assert failures, "the refused reply is recorded"
+    assert "物业客户服务中心" in failures[0][1] and "45015" in failures[0][2]
+    assert fake.texts_to(openid) == []
