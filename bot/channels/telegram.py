@@ -90,7 +90,8 @@ class TelegramOutput(OutputChannel):
                 failure = f"{type(error).__name__}: {error}"
                 break
         log.error("telegram: could not deliver to %s: %s", chat_id, failure)
-        store.record_outbound_failure(CHANNEL, chat_id, text, failure, datetime.now(timezone.utc))
+        await asyncio.to_thread(store.record_outbound_failure, CHANNEL, chat_id, text, failure,
+                                datetime.now(timezone.utc))
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for part in text.strip().split("\n\n"):
@@ -185,8 +186,9 @@ class TelegramInput(InputChannel):
         if incoming is None:
             return
         now = datetime.now(timezone.utc)
-        if not store.claim_inbound(CHANNEL, str(update.update_id), incoming.chat_id,
-                                   incoming.kind, now):
+        # The database is synchronous: keep it off the server's event loop.
+        if not await asyncio.to_thread(store.claim_inbound, CHANNEL, str(update.update_id),
+                                       incoming.chat_id, incoming.kind, now):
             log.info("telegram: update %s already handled", update.update_id)
             return
         output = TelegramOutput(self.bot, self.limiter)
@@ -198,7 +200,8 @@ class TelegramInput(InputChannel):
                     log.warning("telegram: could not acknowledge a button press")
             if incoming.attachment:
                 kind, reference = incoming.attachment
-                store.save_attachment(CHANNEL, incoming.chat_id, kind, reference, None, now)
+                await asyncio.to_thread(store.save_attachment, CHANNEL, incoming.chat_id, kind,
+                                        reference, None, now)
             if incoming.direct_reply:
                 await output.send_text_message(incoming.chat_id, incoming.direct_reply)
             if incoming.text:

@@ -28,6 +28,8 @@ class FakeTelegram:
     # The next N sendMessage calls answer 429 with this retry_after.
     throttle_next: int = 0
     retry_after: int = 1
+    # The next N sendMessage calls are refused outright (as for a chat that blocked the bot).
+    refuse_next: int = 0
 
     @property
     def base_url(self) -> str:
@@ -61,6 +63,11 @@ class FakeTelegram:
                     {"ok": False, "error_code": 429,
                      "description": f"Too Many Requests: retry after {self.retry_after}",
                      "parameters": {"retry_after": self.retry_after}}, status=429)
+            if self.refuse_next > 0:
+                self.refuse_next -= 1
+                return web.json_response({"ok": False, "error_code": 403,
+                                          "description": "Forbidden: bot was blocked by the user"},
+                                         status=403)
             self.sent.append(params)
             chat_id = params["chat_id"]
             return web.json_response({"ok": True, "result": {

@@ -156,3 +156,12 @@ def test_a_429_is_retried_after_retry_after_and_nothing_is_lost(telegram_stack, 
     assert "物业客户服务中心" in reply
     assert fake.throttle_next == 0
     assert store.outbound_failures("telegram") == []
+
+
+def test_an_undeliverable_reply_is_recorded_not_lost(telegram_stack, fake) -> None:
+    chat = 7007
+    fake.refuse_next = 1
+    assert post(telegram_stack, message_update(chat, text="你好")).status_code == 200
+    failures = [f for f in store.outbound_failures("telegram") if f[0] == str(chat)]
+    assert len(failures) == 1
+    assert "物业客户服务中心" in failures[0][1] and "blocked" in failures[0][2]
