@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -33,9 +34,11 @@ from bot.channels.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
+DEFAULT_ATTACHMENTS_DIR = Path(__file__).resolve().parents[2] / "var" / "attachments"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SEND_ATTEMPTS = 4
 POLL_TIMEOUT_SECONDS = 25
+SUFFIXES = {"photo": ".jpg", "voice": ".ogg"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class TelegramSettings:
     webhook_url: str | None
     webhook_secret: str | None
     api_base_url: str
+    attachments_dir: Path
 
     @classmethod
     def from_env(cls) -> "TelegramSettings":
@@ -52,6 +56,7 @@ class TelegramSettings:
             webhook_url=os.environ.get("TELEGRAM_WEBHOOK_URL") or None,
             webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
             api_base_url=os.environ.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org"),
+            attachments_dir=Path(os.environ.get("ATTACHMENTS_DIR", DEFAULT_ATTACHMENTS_DIR)),
         )
 
     @property
@@ -200,8 +205,9 @@ class TelegramInput(InputChannel):
                     log.warning("telegram: could not acknowledge a button press")
             if incoming.attachment:
                 kind, reference = incoming.attachment
+                path = await self._download(kind, reference)
                 await asyncio.to_thread(store.save_attachment, CHANNEL, incoming.chat_id, kind,
-                                        reference, None, now)
+                                        reference, path, now)
             if incoming.direct_reply:
                 await output.send_text_message(incoming.chat_id, incoming.direct_reply)
             if incoming.text:
@@ -209,6 +215,21 @@ class TelegramInput(InputChannel):
                     incoming.text, output, incoming.chat_id, input_channel=CHANNEL,
                     metadata={"update_id": update.update_id, "kind": incoming.kind},
                 ))
+
+    async def _download(self, kind: str, file_id: str) -> str | None:
+        """Keep a copy of a photo or voice message: Telegram's file links expire. A failed
+        download keeps the file id, from which it can be fetched again later."""
+        suffix = SUFFIXES.get(kind)
+        if suffix is None or self.bot is None:
+            return None
+        try:
+            file = await self.bot.get_file(file_id)
+            target = self.settings.attachments_dir / CHANNEL / f"{file.file_unique_id}{suffix}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            return str(await file.download_to_drive(target))
+        except (TelegramError, OSError) as error:
+            log.warning("telegram: could not download %s %s: %s", kind, file_id, error)
+            return None
 
     async def _poll(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         """Long polling: ask Telegram for updates after the last one handled."""

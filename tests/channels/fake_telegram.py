@@ -28,6 +28,8 @@ class FakeTelegram:
     # The next N sendMessage calls answer 429 with this retry_after.
     throttle_next: int = 0
     retry_after: int = 1
+    # Contents of the files owners "sent", by file id (served at /file/bot<token>/<path>).
+    files: dict[str, bytes] = field(default_factory=dict)
     # The next N sendMessage calls are refused outright (as for a chat that blocked the bot).
     refuse_next: int = 0
 
@@ -78,10 +80,21 @@ class FakeTelegram:
             await asyncio.sleep(0.2)
             updates, self.pending_updates = self.pending_updates, []
             return web.json_response({"ok": True, "result": updates})
+        if method == "getFile":
+            file_id = params["file_id"]
+            return web.json_response({"ok": True, "result": {
+                "file_id": file_id, "file_unique_id": f"u-{file_id}",
+                "file_size": len(self.files.get(file_id, b"")), "file_path": f"photos/{file_id}.jpg"}})
         if method in ("answerCallbackQuery", "setWebhook", "deleteWebhook"):
             return web.json_response({"ok": True, "result": True})
         return web.json_response({"ok": False, "error_code": 404,
                                   "description": f"Not Found: {method}"}, status=404)
+
+    async def _file(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["path"].rsplit("/", 1)[-1].removesuffix(".jpg")
+        if request.match_info["token"] != self.token or file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id], content_type="image/jpeg")
 
     def texts_to(self, chat_id: int | str) -> list[str]:
         return [m.get("text", "") for m in self.sent if str(m["chat_id"]) == str(chat_id)]
@@ -90,6 +103,7 @@ class FakeTelegram:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._method)
         app.router.add_get("/bot{token}/{method}", self._method)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._file)
         self._server = ThreadedServer(app, self.port, "Telegram")
         self._server.start()
 

@@ -34,13 +34,15 @@ def fake() -> Iterator[FakeTelegram]:
 
 @pytest.fixture(scope="module")
 def telegram_stack(fake: FakeTelegram, trained_models: Path, tmp_path_factory) -> Iterator:
+    workdir = tmp_path_factory.mktemp("telegram")
     settings = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": SECRET,
                 "TELEGRAM_WEBHOOK_URL": "https://centre.example/webhooks/telegram/webhook",
-                "TELEGRAM_API_BASE_URL": fake.base_url}
+                "TELEGRAM_API_BASE_URL": fake.base_url,
+                "ATTACHMENTS_DIR": str(workdir / "attachments")}
     saved = {key: os.environ.get(key) for key in settings}
     os.environ.update(settings)
     try:
-        with running_stack(trained_models, tmp_path_factory.mktemp("telegram")) as stack:
+        with running_stack(trained_models, workdir) as stack:
             yield stack
     finally:
         for key, value in saved.items():
@@ -88,6 +90,7 @@ def say(stack, fake: FakeTelegram, chat: int, update: dict) -> str:
 
 def test_a_repair_over_telegram_with_a_photo_ends_in_a_ticket(telegram_stack, fake) -> None:
     chat = 7001
+    fake.files["leak-photo-id"] = b"\xff\xd8 a photo of the leak"
     photo = [{"file_id": "small-id", "file_unique_id": "s", "width": 90, "height": 90},
              {"file_id": "leak-photo-id", "file_unique_id": "l", "width": 1280, "height": 960}]
     assert "照片已收到" in say(telegram_stack, fake, chat, message_update(chat, photo=photo))
@@ -104,7 +107,9 @@ def test_a_repair_over_telegram_with_a_photo_ends_in_a_ticket(telegram_stack, fa
     assert number, done
     ticket = store.find_ticket(number.group(0))
     assert ticket is not None and (ticket.channel, ticket.sender_id) == ("telegram", str(chat))
-    assert store.attachments_of(number.group(0)) == [("photo", "leak-photo-id", None)]
+    [(kind, reference, path)] = store.attachments_of(number.group(0))
+    assert (kind, reference) == ("photo", "leak-photo-id")
+    assert path is not None and Path(path).read_bytes() == fake.files["leak-photo-id"]
     assert "answerCallbackQuery" in fake.calls
 
 
