@@ -1,4 +1,6 @@
-"""When a person is needed: the owner asks for one, or the assistant fails twice in a row."""
+"""When a person is needed: the owner asks for one, the assistant fails twice in a row, an
+emergency, a serious or repeated complaint, an angry owner. Each becomes an escalation in
+the agents' queue (bot.handoff decides priority and due time)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.context import channel_of, latest_text, now
-from bot import store
+from bot.handoff import escalate, waiting_message
+from bot.store import EscalationRecord
 
 log = logging.getLogger(__name__)
 FALLBACK_INTENT = "nlu_fallback"
@@ -31,11 +34,15 @@ def consecutive_fallbacks(tracker: Tracker) -> int:
     return count
 
 
-def _record(tracker: Tracker, reason: str) -> None:
+def escalate_conversation(tracker: Tracker, reason: str,
+                          ticket_number: str | None = None) -> EscalationRecord | None:
+    """Queue this conversation for a person; None if the database could not take it."""
     try:
-        store.record_handoff(channel_of(tracker), tracker.sender_id, reason, latest_text(tracker), now())
+        return escalate(channel_of(tracker), tracker.sender_id, reason, latest_text(tracker),
+                        now(), ticket_number)
     except SQLAlchemyError:
-        log.exception("handoff request could not be recorded")
+        log.exception("escalation (%s) could not be recorded", reason)
+        return None
 
 
 class ActionFallback(Action):
@@ -46,7 +53,7 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if consecutive_fallbacks(tracker) >= FALLBACKS_BEFORE_A_PERSON:
-            _record(tracker, "not_understood")
+            escalate_conversation(tracker, "not_understood")
             dispatcher.utter_message(response="utter_offer_human")
         else:
             dispatcher.utter_message(response="utter_default")
@@ -60,6 +67,9 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        _record(tracker, "asked")
-        dispatcher.utter_message(response="utter_human_requested")
+        escalation = escalate_conversation(tracker, "asked")
+        if escalation is None:
+            dispatcher.utter_message(response="utter_human_requested")
+        else:
+            dispatcher.utter_message(text=waiting_message(escalation, now()))
         return []

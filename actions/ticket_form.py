@@ -22,9 +22,12 @@ from actions.context import (
     now,
     slot_changes,
 )
+from actions.people import escalate_conversation
 from bot import store, texts
 from bot.store import FlatAddress, TicketRecord
+from bot.handoff.complaints import complaint_escalation
 from bot.tickets import TicketRequest, open_ticket
+from bot.understanding.emotion import is_angry
 from bot.tickets.intake import (
     CONFIRMATION,
     INTENT_CATEGORIES,
@@ -128,6 +131,9 @@ class ActionStartTicket(Action):
         slots = first_message_slots(
             latest_text(tracker), category, profile.phone if profile else None, place, now()
         )
+        if is_angry(latest_text(tracker)):
+            dispatcher.utter_message(text=texts.ANGRY_ACK)
+            escalate_conversation(tracker, "angry")
         slots.update(ticket_category=category, request_key=uuid.uuid4().hex, confirmed=None,
                      ticket_cancelled=None, ticket_number=None, emergency=False)
         facts = slots["ticket_facts"]
@@ -144,6 +150,7 @@ class ActionStartTicket(Action):
             else:
                 slots["ticket_number"] = ticket.number
                 _attach_files(tracker, ticket.number)
+                escalate_conversation(tracker, "emergency", ticket.number)
                 _say_created(dispatcher, ticket)
         return slot_changes(tracker, {name: slots.get(name) for name in TICKET_SLOTS})
 
@@ -245,6 +252,10 @@ class ActionFinishTicket(Action):
                 ticket = open_ticket(_ticket_request(tracker, slots), now=now())
                 number = ticket.number
                 _say_created(dispatcher, ticket)
+                reason = complaint_escalation(ticket, store.tickets_of(ticket.channel,
+                                                                       ticket.sender_id))
+                if reason:
+                    escalate_conversation(tracker, reason, number)
             _attach_files(tracker, number)
             _remember(tracker, slots)
         except SQLAlchemyError:

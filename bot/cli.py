@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -124,6 +125,49 @@ def upgrade_database(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) ->
     return 0
 
 
+def _new_agent_password() -> str | None:
+    """From CONSOLE_PASSWORD (for scripts), else typed twice; never from the command line,
+    where it would stay in the shell history and the process list. None when the two differ."""
+    if "CONSOLE_PASSWORD" in os.environ:
+        return os.environ["CONSOLE_PASSWORD"]
+    first = getpass.getpass(texts.AGENT_PASSWORD_PROMPT)
+    second = getpass.getpass(texts.AGENT_PASSWORD_AGAIN)
+    return first if first == second else None
+
+
+def agents_add(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from bot.console import add_agent
+
+    password = _new_agent_password()
+    if password is None:
+        print(texts.AGENT_PASSWORDS_DIFFER, file=sys.stderr)
+        return 1
+    try:
+        agent = add_agent(args.login, args.name, args.role, password)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    stdout.write(texts.AGENT_ADDED.format(login=agent.login, name=agent.display_name,
+                                          role=texts.AGENT_ROLE_LABELS[agent.role]) + "\n")
+    return 0
+
+
+def agents_list(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from bot.store import list_agents
+
+    agents = list_agents()
+    if not agents:
+        stdout.write(texts.AGENT_NONE_YET + "\n")
+    for agent in agents:
+        stdout.write(texts.AGENT_LIST_LINE.format(
+            login=agent.login, name=agent.display_name,
+            role=texts.AGENT_ROLE_LABELS.get(agent.role, agent.role),
+            status=texts.AGENT_ACTIVE if agent.active else texts.AGENT_INACTIVE,
+            created=f"{agent.created_at.astimezone(CENTRE_TZ):%Y-%m-%d %H:%M}",
+        ) + "\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="物业客服助手")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -160,6 +204,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     database = commands.add_parser("db-upgrade", help="create or migrate the database")
     database.set_defaults(handler=upgrade_database)
+
+    agents = commands.add_parser("agents", help="the agents' console accounts")
+    agent_commands = agents.add_subparsers(dest="agents_command", required=True)
+    adder = agent_commands.add_parser(
+        "add", help="create an account; the password comes from CONSOLE_PASSWORD or is prompted"
+    )
+    adder.add_argument("--login", required=True)
+    adder.add_argument("--name", required=True, help="the name colleagues see")
+    adder.add_argument("--role", choices=("agent", "supervisor"), default="agent")
+    adder.set_defaults(handler=agents_add)
+    lister = agent_commands.add_parser("list", help="every account, active or not")
+    lister.set_defaults(handler=agents_list)
     return parser
 
 

@@ -109,6 +109,12 @@ KNOWLEDGE_UNKNOWN = "这个问题我需要向同事确认一下,确认后会尽�
 KNOWLEDGE_INQUIRY_OPENED = "已为您登记咨询单 {number},工作人员会在1个工作日内答复您。"
 KNOWLEDGE_NOTHING_TO_ASK = "请问您想了解哪项手续呢?比如装修申请、装修押金退还、物品放行、门禁卡补办。"
 
+# --- handing over to a person ---
+HANDOFF_COMING = "已为您转接人工客服,客服专员将在{minutes}分钟内与您联系,请稍候。在此期间您也可以继续告诉我您的问题。"
+HANDOFF_AFTER_HOURS = ("现在是服务中心的非工作时间(工作时间 {opens}-{closes}),客服专员会在{when}上班后第一时间联系您。"
+                       "在此之前,我可以继续为您登记报修、解答办事问题;紧急情况请直接告诉我。")
+ANGRY_ACK = "非常理解您的心情,给您带来这样的困扰,真的很抱歉。我已请客服人员优先跟进您的问题。"
+
 # --- channels (Telegram, WeChat) ---
 PHOTO_RECEIVED = "照片已收到,我们会把它附在您的工单上,方便师傅提前了解情况。"
 VOICE_ASK_TO_TYPE = "抱歉,我暂时听不了语音。您的语音已经保存,麻烦您用文字再描述一下问题,谢谢!"
@@ -124,3 +130,26 @@ WECHAT_OPTIONS_HINT = "请回复序号选择:"
 WECHAT_OPTION = "{number}. {title}"
 # What the WeChat channel hands Rasa when an owner follows the account: a greeting.
 WECHAT_GREETING_FOR_RASA = "你好"
+
+# --- agents' console ---
+AGENT_ROLE_LABELS: dict[str, str] = {
+    "agent": "客服",
+    "supervisor": "主管",
+}
+AGENT_ACTIVE = "启用"
+AGENT_INACTIVE = "停用"
+PASSWORD_TOO_SHORT = "密码太短:至少需要{minimum}个字符。"
+PASSWORD_ALL_DIGITS = "密码不能全是数字,请加入字母或符号。"
+AGENT_LOGIN_INVALID = "登录名不能为空、不能包含空格,最多{maximum}个字符。"
+AGENT_NAME_INVALID = "显示名称不能为空,最多{maximum}个字符。"
+AGENT_ROLE_INVALID = "角色只能是 agent(客服)或 supervisor(主管)。"
+AGENT_LOGIN_TAKEN = "登录名「{login}」已被使用,请换一个。"
+AGENT_NOT_FOUND = "找不到登录名为「{login}」的坐席账号。"
+AGENT_NOT_ALLOWED = "您没有权限进行此操作:需要{role}权限。"
+SESSION_HOURS_INVALID = "环境变量 CONSOLE_SESSION_HOURS 必须是大于0的小时数,当前为「{value}」。"
+AGENT_PASSWORD_PROMPT = "请输入密码:"
+AGENT_PASSWORD_AGAIN = "请再输入一次密码:"
+AGENT_PASSWORDS_DIFFER = "两次输入的密码不一致,账号未创建。"
+AGENT_ADDED = "已创建坐席账号:{login}({name},{role})。"
+AGENT_NONE_YET = "还没有坐席账号。可用 python -m bot agents add 创建。"
+AGENT_LIST_LINE = "{login}\t{name}\t{role}\t{status}\t创建于 {created}"

@@ -4,6 +4,20 @@ Nothing outside this package builds SQL or holds a session; the rest of bot/ cal
 functions and gets plain records back.
 """
 
+from bot.store.agents import (
+    LoginTaken,
+    agent_credentials,
+    create_agent,
+    create_session,
+    end_session,
+    find_agent_by_login,
+    list_agents,
+    purge_expired_sessions,
+    session_agent,
+    sessions_of,
+    set_agent_active,
+    set_password,
+)
 from bot.store.contacts import contact_profile, remember_contact
 from bot.store.departments import sync_departments
 from bot.store.channels import (
@@ -17,9 +31,16 @@ from bot.store.channels import (
     record_outbound_failure,
     save_attachment,
 )
-from bot.store.handoffs import open_handoffs, record_handoff
+from bot.store.escalations import EscalationRecord, add_escalation, waiting_escalations
 from bot.store.engine import database_url, get_engine, session_scope
-from bot.store.records import ContactRecord, EventRecord, FlatAddress, NewTicket, TicketRecord
+from bot.store.records import (
+    AgentRecord,
+    ContactRecord,
+    EventRecord,
+    FlatAddress,
+    NewTicket,
+    TicketRecord,
+)
 from bot.store.schema import upgrade
 from bot.store.tickets import (
     TicketNotFound,
@@ -33,6 +54,9 @@ from bot.store.tickets import (
 )
 
 __all__ = [
+    "EscalationRecord",
+    "add_escalation",
+    "waiting_escalations",
     "attach_pending_to_ticket",
     "attachments_of",
     "can_send_free_text",
@@ -42,23 +66,34 @@ __all__ = [
     "outbound_failures",
     "record_outbound_failure",
     "save_attachment",
+    "AgentRecord",
     "ContactRecord",
     "EventRecord",
     "FlatAddress",
+    "LoginTaken",
     "NewTicket",
     "TicketNotFound",
     "TicketRecord",
     "add_note",
+    "agent_credentials",
     "change_status",
     "contact_profile",
+    "create_agent",
+    "create_session",
     "database_url",
+    "end_session",
+    "find_agent_by_login",
     "find_ticket",
     "get_engine",
     "insert_ticket",
-    "open_handoffs",
-    "record_handoff",
+    "list_agents",
+    "purge_expired_sessions",
     "remember_contact",
+    "session_agent",
     "session_scope",
+    "sessions_of",
+    "set_agent_active",
+    "set_password",
     "sync_departments",
     "ticket_events",
     "tickets_of",

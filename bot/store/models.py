@@ -148,22 +148,25 @@ class TicketCounter(Base):
     last = Column(Integer, nullable=False, default=0)
 
 
-class HandoffRequest(Base):
-    """An owner who needs a person: asked for one, or the assistant failed to understand.
+class Escalation(Base):
+    """A conversation that needs a person: the owner asked, the assistant failed twice, an
+    emergency, a serious or repeated complaint, an angry owner. Agents work the queue by
+    priority (1 first) and due time."""
 
-    The agents' console (a later capability) works through these; until then they are a
-    record that the request was made and when.
-    """
-
-    __tablename__ = "handoff_requests"
+    __tablename__ = "escalations"
 
     id = Column(Integer, primary_key=True)
     channel = Column(String(32), nullable=False)
     sender_id = Column(String(128), nullable=False)
-    reason = Column(String(32), nullable=False)  # asked / not_understood / emergency ...
+    reason = Column(String(32), nullable=False)
+    priority = Column(Integer, nullable=False)
+    due_at = Column(UtcDateTime(), nullable=False)
+    status = Column(String(16), nullable=False, default="waiting")  # waiting / held / returned
+    holder = Column(String(64))  # the agent holding the conversation
+    ticket_number = Column(String(32))
     last_message = Column(Text)
+    summary = Column(Text)  # what the agent handed back with
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
-    status = Column(String(16), nullable=False, default="open")
 
 
 class InboundMessage(Base):
@@ -219,3 +222,32 @@ class ChannelWindow(Base):
     channel = Column(String(32), nullable=False)
     sender_id = Column(String(128), nullable=False)
     last_inbound_at = Column(UtcDateTime(), nullable=False)
+
+
+class Agent(Base):
+    """A person who signs in to the agents' console. Switched off, never deleted, so the
+    names on tickets and escalations keep pointing at someone."""
+
+    __tablename__ = "agents"
+
+    id = Column(Integer, primary_key=True)
+    login = Column(String(64), nullable=False, unique=True)
+    display_name = Column(String(64), nullable=False)
+    role = Column(String(16), nullable=False)  # agent / supervisor
+    password_hash = Column(String(255), nullable=False)  # scrypt$n$r$p$salt$hash
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class AgentSession(Base):
+    """A console sign-in. Only the SHA-256 of the session token is kept, so reading this
+    table does not let anyone act as the agent."""
+
+    __tablename__ = "agent_sessions"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    agent_id = Column(Integer, ForeignKey("agents.id"), nullable=False, index=True)
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    expires_at = Column(UtcDateTime(), nullable=False)
+    last_seen_at = Column(UtcDateTime(), nullable=False, default=utcnow)

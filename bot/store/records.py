@@ -85,3 +85,15 @@ class EventRecord:
     from_status: str | None
     to_status: str | None
     note: str | None
+
+
+@dataclass(frozen=True)
+class AgentRecord:
+    """An agents' console account as the console sees it: no password hash travels here."""
+
+    id: int
+    login: str
+    display_name: str
+    role: str  # agent / supervisor
+    active: bool
+    created_at: datetime

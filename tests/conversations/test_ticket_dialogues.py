@@ -123,7 +123,31 @@ def test_two_unclear_messages_offer_a_person(stack, owner: str) -> None:
     assert "换个说法" in first
     second = joined(stack.texts(owner, "。。。"))
     assert "客服专员" in second
-    assert ("not_understood", "。。。") in store.open_handoffs("rest", owner)
+    [queued] = store.waiting_escalations("rest", owner)
+    assert (queued.reason, queued.last_message, queued.priority) == ("not_understood", "。。。", 3)
+
+
+def test_asking_for_a_person_queues_the_conversation(stack, owner: str) -> None:
+    reply = joined(stack.texts(owner, "帮我转人工客服"))
+    assert "客服专员" in reply
+    [queued] = store.waiting_escalations("rest", owner)
+    assert (queued.reason, queued.priority) == ("asked", 2)
+
+
+def test_an_emergency_is_first_in_the_queue(stack, owner: str) -> None:
+    replies = joined(stack.texts(owner, "电梯里困了人快来,3栋2单元电梯"))
+    number = NUMBER.search(replies)
+    assert number
+    [queued] = store.waiting_escalations("rest", owner)
+    assert (queued.reason, queued.priority, queued.ticket_number) == ("emergency", 1, number.group(0))
+    assert store.waiting_escalations()[0].priority == 1
+
+
+def test_an_angry_owner_gets_an_apology_and_a_person(stack, owner: str) -> None:
+    reply = joined(stack.texts(owner, "楼上天天装修吵死了,你们物业到底管不管!!!"))
+    assert "非常理解您的心情" in reply
+    [queued] = store.waiting_escalations("rest", owner)
+    assert queued.reason == "angry"
 
 
 def test_a_repeated_confirmation_writes_one_ticket(stack, owner: str) -> None:
