@@ -31,7 +31,14 @@ from bot.store.channels import (
     record_outbound_failure,
     save_attachment,
 )
-from bot.store.escalations import EscalationRecord, add_escalation, waiting_escalations
+from bot.store.escalations import (
+    EscalationRecord,
+    add_escalation,
+    escalation,
+    hand_back,
+    take_over,
+    waiting_escalations,
+)
 from bot.store.engine import database_url, get_engine, session_scope
 from bot.store.records import (
     AgentRecord,
@@ -56,6 +63,9 @@ from bot.store.tickets import (
 __all__ = [
     "EscalationRecord",
     "add_escalation",
+    "escalation",
+    "hand_back",
+    "take_over",
     "waiting_escalations",
     "attach_pending_to_ticket",
     "attachments_of",

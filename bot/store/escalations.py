@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.store.engine import session_scope
 from bot.store.models import Escalation
@@ -69,3 +69,35 @@ def waiting_escalations(channel: str | None = None, sender_id: str | None = None
         rows = session.execute(
             query.order_by(Escalation.priority, Escalation.due_at, Escalation.id)).scalars()
         return [_record(row) for row in rows]
+
+
+def take_over(escalation_id: int, agent_login: str) -> bool:
+    """Give a waiting conversation to one agent. A single conditional UPDATE, so when two
+    agents press "take over" together exactly one of them gets it."""
+    with session_scope() as session:
+        taken = session.execute(
+            update(Escalation)
+            .where(Escalation.id == escalation_id, Escalation.status == "waiting")
+            .values(status="held", holder=agent_login)
+            .execution_options(synchronize_session=False)
+        )
+        return taken.rowcount == 1
+
+
+def hand_back(escalation_id: int, agent_login: str, summary: str) -> bool:
+    """Return a held conversation to the assistant; only its holder can."""
+    with session_scope() as session:
+        returned = session.execute(
+            update(Escalation)
+            .where(Escalation.id == escalation_id, Escalation.status == "held",
+                   Escalation.holder == agent_login)
+            .values(status="returned", summary=summary)
+            .execution_options(synchronize_session=False)
+        )
+        return returned.rowcount == 1
+
+
+def escalation(escalation_id: int) -> EscalationRecord | None:
+    with session_scope() as session:
+        row = session.get(Escalation, escalation_id)
+        return _record(row) if row else None

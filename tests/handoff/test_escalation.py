@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -67,3 +68,24 @@ def test_serious_and_repeated_complaints(database: str) -> None:
 )
 def test_clear_cases_of_anger(text: str, angry: bool) -> None:
     assert is_angry(text) is angry
+
+
+def test_two_agents_racing_to_take_over_end_with_one_holder(database: str) -> None:
+    queued = escalate("rest", "owner", "asked", "转人工", MONDAY_10)
+    agents = [f"agent{i}" for i in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        won = list(pool.map(lambda login: store.take_over(queued.id, login), agents))
+    assert won.count(True) == 1
+    held = store.escalation(queued.id)
+    assert held is not None and held.status == "held" and held.holder == agents[won.index(True)]
+    assert store.waiting_escalations("rest", "owner") == []
+
+
+def test_only_the_holder_hands_back(database: str) -> None:
+    queued = escalate("rest", "owner", "asked", "转人工", MONDAY_10)
+    assert store.take_over(queued.id, "wang")
+    assert not store.hand_back(queued.id, "li", "不是我接的")
+    assert store.hand_back(queued.id, "wang", "已电话联系业主,约好明早上门")
+    returned = store.escalation(queued.id)
+    assert returned is not None and returned.status == "returned"
+    assert not store.take_over(queued.id, "li"), "a returned conversation is not taken again"
