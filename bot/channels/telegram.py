@@ -183,6 +183,10 @@ class TelegramInput(InputChannel):
         self._chat_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._poller: asyncio.Task | None = None
 
+    def get_output_channel(self) -> OutputChannel | None:
+        """Lets Rasa's API send to an owner on Telegram (an agent's reply, a callback)."""
+        return TelegramOutput(self.bot, self.limiter) if self.bot else None
+
     async def handle(self, update: Update,
                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         """Claim the update once, then let one chat's messages pass one at a time."""

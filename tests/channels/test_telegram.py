@@ -170,3 +170,22 @@ def test_an_undeliverable_reply_is_recorded_not_lost(telegram_stack, fake) -> No
     failures = [f for f in store.outbound_failures("telegram") if f[0] == str(chat)]
     assert len(failures) == 1
     assert "物业客户服务中心" in failures[0][1] and "blocked" in failures[0][2]
+
+
+def test_a_person_takes_over_speaks_and_hands_back(telegram_stack, fake) -> None:
+    """While paused the assistant is silent but keeps every owner message; an agent's reply
+    reaches the owner on Telegram; after resume the assistant answers again."""
+    from bot.handoff.conversation import RasaConversations
+
+    chat = 7008
+    rasa = RasaConversations(telegram_stack.rasa_url)
+    assert say(telegram_stack, fake, chat, message_update(chat, text="你好"))
+    rasa.pause(str(chat))
+    assert say(telegram_stack, fake, chat, message_update(chat, text="我要找人工,别让机器人回了")) == ""
+    before = len(fake.texts_to(chat))
+    rasa.say(str(chat), "您好,我是客服小王,您的问题我来跟进。", agent_name="wang")
+    assert fake.texts_to(chat)[before:] == ["您好,我是客服小王,您的问题我来跟进。"]
+    events = httpx.get(f"{telegram_stack.rasa_url}/conversations/{chat}/tracker").json()["events"]
+    assert "我要找人工,别让机器人回了" in [e["text"] for e in events if e["event"] == "user"]
+    rasa.resume(str(chat))
+    assert "物业客户服务中心" in say(telegram_stack, fake, chat, message_update(chat, text="你好"))

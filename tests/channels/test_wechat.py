@@ -481,3 +481,20 @@ def test_a_late_reply_wechat_refuses_is_recorded(slow: WeChatServers, fake: Fake
     assert failures, "the refused reply is recorded"
     assert "物业客户服务中心" in failures[0][1] and "45015" in failures[0][2]
     assert fake.texts_to(openid) == []
+
+
+def test_an_agent_reply_reaches_the_owner_on_wechat(plain: WeChatServers, fake: FakeWeChat) -> None:
+    """A person takes the conversation: the assistant is silent, the agent's words go out
+    through the customer-service API, and after resume the assistant answers again."""
+    from bot.handoff.conversation import RasaConversations
+
+    openid = new_openid()
+    rasa = RasaConversations(plain.stack.rasa_url)
+    assert plain.say(openid, text_xml(openid, "你好"))
+    rasa.pause(openid)
+    assert plain.say(openid, text_xml(openid, "请让人工客服联系我")) == ""
+    rasa.say(openid, "您好,我是客服小王,马上为您处理。", agent_name="wang")
+    assert "您好,我是客服小王,马上为您处理。" in fake.wait_for_texts(openid)
+    assert "请让人工客服联系我" in plain.user_texts(openid)
+    rasa.resume(openid)
+    assert "物业客户服务中心" in plain.say(openid, text_xml(openid, "你好"))
