@@ -88,7 +88,8 @@ def test_the_policy_refuses_short_and_all_digit_passwords(password: str, message
 
 @pytest.mark.parametrize("password", ["abc123xyz0", "1234567890a", "物业客服中心的密码!"])
 def test_the_policy_accepts_ten_characters_not_all_digits(password: str) -> None:
-    check_password_policy(password)
+    assert check_password_policy(password) is None  # raises ValueError when refused
+    assert verify_password(password, hash_password(password))
 
 
 # --- accounts ---
