@@ -27,10 +27,6 @@ def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
     return intent.get("name"), float(intent.get("confidence") or 0.0)
 
 
-def latest_message_id(tracker: Tracker) -> str | None:
-    return (tracker.latest_message or {}).get("message_id")
-
-
 def now() -> datetime:
     return datetime.now(CENTRE_TZ)
 

@@ -19,11 +19,6 @@ TEST_MODELS = ROOT / ".cache" / "test-models"
 RASA_DATA = ["data/nlu", "data/dialogue"]
 
 
-def rasa_env() -> dict[str, str]:
-    """The environment every Rasa subprocess in the suite gets: quiet and offline."""
-    return quiet_env()
-
-
 @pytest.fixture(scope="session")
 def trained_models() -> Path:
     """A folder holding a model trained from this checkout's config, domain and data."""
@@ -32,7 +27,7 @@ def trained_models() -> Path:
         [sys.executable, "-m", "rasa", "train", "--quiet", "--data", *RASA_DATA,
          "--out", str(TEST_MODELS),
          "--fixed-model-name", "test-model"],
-        cwd=ROOT, env=rasa_env(), check=True,
+        cwd=ROOT, env=quiet_env(), check=True,
     )
     return TEST_MODELS
 

@@ -8,7 +8,8 @@ import sys
 
 import yaml
 
-from tests.conftest import RASA_DATA, ROOT, rasa_env
+from tests.conftest import RASA_DATA, ROOT
+from tools.stack import quiet_env
 
 INTENTS = {
     "report_repair", "file_complaint", "make_suggestion", "ask_procedure", "check_ticket_status",
@@ -24,7 +25,7 @@ def test_rasa_data_validate_passes() -> None:
     (Rasa cannot see inside actions); those names must really appear in actions/ or bot/."""
     done = subprocess.run(
         [sys.executable, "-m", "rasa", "data", "validate", "--data", *RASA_DATA],
-        cwd=ROOT, env=rasa_env(), capture_output=True, text=True, timeout=300,
+        cwd=ROOT, env=quiet_env(), capture_output=True, text=True, timeout=300,
     )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-3000:]

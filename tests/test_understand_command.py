@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, rasa_env
+from tests.conftest import ROOT
+from tools.stack import quiet_env
 
 NOW = "2026-11-23T10:00:00+08:00"
 CONTRACT_KEYS = ["text", "intent", "confidence", "urgency", "building", "unit", "room", "phone", "when"]
@@ -19,7 +20,7 @@ def understand(lines: list[str], *args: str) -> subprocess.CompletedProcess[str]
     return subprocess.run(
         [sys.executable, "-m", "bot", "understand", *args],
         input="".join(line + "\n" for line in lines),
-        capture_output=True, text=True, cwd=ROOT, env=rasa_env(), timeout=300,
+        capture_output=True, text=True, cwd=ROOT, env=quiet_env(), timeout=300,
     )
 
 

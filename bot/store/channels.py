@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.engine import session_scope
@@ -105,5 +105,6 @@ def outbound_failures(channel: str) -> list[tuple[str, str, str]]:
 
 def inbound_count(channel: str) -> int:
     with session_scope() as session:
-        return len(session.execute(
-            select(InboundMessage.id).where(InboundMessage.channel == channel)).all())
+        return session.execute(
+            select(func.count()).select_from(InboundMessage)
+            .where(InboundMessage.channel == channel)).scalar_one()

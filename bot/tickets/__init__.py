@@ -1,7 +1,7 @@
 """Tickets: lifecycle, numbering, service-level clocks and routing, over bot/store."""
 
 from bot.tickets.clocks import Clocks, clocks_for
-from bot.tickets.lifecycle import OPEN_STATUSES, TRANSITIONS, IllegalTransition
+from bot.tickets.lifecycle import TRANSITIONS, IllegalTransition
 from bot.tickets.numbering import find_number
 from bot.tickets.routing import RoutingTable, default_routing, load_routing
 from bot.tickets.service import (
@@ -14,7 +14,6 @@ from bot.tickets.service import (
 )
 
 __all__ = [
-    "OPEN_STATUSES",
     "TRANSITIONS",
     "Clocks",
     "IllegalTransition",

@@ -17,7 +17,6 @@ from bot.understanding.description import describes_matter
 from bot.understanding.places import find_place
 from bot.understanding.urgency import assess_urgency
 
-FORM_CATEGORIES = ("repair", "complaint", "suggestion")
 INTENT_CATEGORIES = {
     "report_repair": "repair",
     "file_complaint": "complaint",

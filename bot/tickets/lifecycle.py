@@ -16,7 +16,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "closed": frozenset({"reopened"}),
     "reopened": frozenset({"accepted", "in_progress"}),
 }
-OPEN_STATUSES: frozenset[str] = frozenset({"new", "accepted", "in_progress", "reopened"})
 
 
 class IllegalTransition(ValueError):

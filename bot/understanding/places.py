@@ -23,10 +23,6 @@ class Place:
     address: Address | None
     common_area: str | None
 
-    @property
-    def is_flat(self) -> bool:
-        return self.address is not None and bool(self.address.building and self.address.room)
-
 
 def find_place(text: str) -> Place | None:
     """The flat or common area a message names, or None when it names neither."""

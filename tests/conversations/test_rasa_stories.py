@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, rasa_env
+from tests.conftest import ROOT
+from tools.stack import quiet_env
 
 pytestmark = pytest.mark.model
 
@@ -19,7 +20,7 @@ def test_the_test_stories_pass(stack, trained_models) -> None:
         [sys.executable, "-m", "rasa", "test", "core", "--stories", str(ROOT / "tests/stories"),
          "--model", str(trained_models), "--endpoints", str(stack.workdir / "endpoints.yml"),
          "--out", str(out), "--no-plot", "--fail-on-prediction-errors"],
-        cwd=ROOT, env=rasa_env() | {"DATABASE_URL": stack.database_url},
+        cwd=ROOT, env=quiet_env() | {"DATABASE_URL": stack.database_url},
         capture_output=True, text=True, timeout=600,
     )
     failed = (out / "failed_test_stories.yml")

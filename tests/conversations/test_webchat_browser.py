@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import pytest
 
 from bot import store
-from tests.conftest import ROOT, rasa_env
-from tools.stack import free_port, wait_until_up
+from tests.conftest import ROOT
+from tools.stack import free_port, quiet_env, wait_until_up
 
 pytestmark = pytest.mark.model
 CHROMIUM = shutil.which("chromium")
@@ -27,7 +27,7 @@ def webchat(stack) -> Iterator[str]:
     log = stack.workdir / "webchat.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "webchat", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=rasa_env() | {"RASA_URL": stack.rasa_url},
+        cwd=ROOT, env=quiet_env() | {"RASA_URL": stack.rasa_url},
         stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
     try:
