@@ -116,6 +116,13 @@ def webchat(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
+def console(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from bot.console.server import serve
+
+    serve(args.host, args.port)
+    return 0
+
+
 def upgrade_database(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from bot.bootstrap import prepare_database
     from bot.store import database_url
@@ -201,6 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--host", default=os.environ.get("WEBCHAT_HOST", "0.0.0.0"))
     chat.add_argument("--port", type=int, default=int(os.environ.get("WEBCHAT_PORT", "8080")))
     chat.set_defaults(handler=webchat)
+
+    desk = commands.add_parser("console", help="serve the agents' console")
+    desk.add_argument("--host", default=os.environ.get("CONSOLE_HOST", "0.0.0.0"))
+    desk.add_argument("--port", type=int, default=int(os.environ.get("CONSOLE_PORT", "8081")))
+    desk.set_defaults(handler=console)
 
     database = commands.add_parser("db-upgrade", help="create or migrate the database")
     database.set_defaults(handler=upgrade_database)

@@ -153,3 +153,55 @@ AGENT_PASSWORDS_DIFFER = "两次输入的密码不一致,账号未创建。"
 AGENT_ADDED = "已创建坐席账号:{login}({name},{role})。"
 AGENT_NONE_YET = "还没有坐席账号。可用 python -m bot agents add 创建。"
 AGENT_LIST_LINE = "{login}\t{name}\t{role}\t{status}\t创建于 {created}"
+
+# --- the console: what the owner reads when a person joins and leaves ---
+AGENT_JOINED = "您好,我是客服专员{name},接下来由我为您服务。"
+HANDED_BACK = "感谢您的耐心,人工客服已处理完毕。接下来由智能助手继续为您服务,有需要随时告诉我。"
+
+# --- the console: labels and refusals the agents read ---
+ESCALATION_REASON_LABELS: dict[str, str] = {
+    "emergency": "紧急报修",
+    "serious_complaint": "严重投诉",
+    "angry": "业主情绪激动",
+    "repeated_complaint": "重复投诉",
+    "asked": "业主要求人工",
+    "not_understood": "助手两次未能理解",
+}
+ESCALATION_STATUS_LABELS: dict[str, str] = {
+    "waiting": "等待接管",
+    "held": "人工处理中",
+    "returned": "已交还助手",
+}
+ESCALATION_EVENT_LABELS: dict[str, str] = {
+    "taken": "接管对话",
+    "reply": "回复业主",
+    "note": "内部备注",
+    "reassigned": "转派",
+    "handed_back": "交还助手",
+}
+TICKET_EVENT_TAKEN = "客服接管了业主的对话"
+TICKET_EVENT_HANDED_BACK = "客服将对话交还助手。小结:{summary}"
+TICKET_EVENT_REASSIGNED = "主管将对话转派给 {name}"
+LATENESS_LABELS: dict[str, str] = {
+    "response": "首次响应超时",
+    "resolution": "处理超时",
+}
+CONSOLE_SIGN_IN_FIRST = "请先登录坐席控制台。"
+CONSOLE_SIGN_IN_FAILED = "登录名或密码不正确,或账号已停用。"
+CONSOLE_BAD_REQUEST = "请求格式不正确。"
+CONSOLE_FORBIDDEN_ORIGIN = "请求来源不正确,已拒绝。"
+CONSOLE_ESCALATION_NOT_FOUND = "找不到这条转人工记录。"
+CONSOLE_TICKET_NOT_FOUND = "找不到工单 {number}。"
+CONSOLE_ALREADY_HELD = "这段对话已由{name}接管。"
+CONSOLE_ALREADY_RETURNED = "这段对话已交还助手。"
+CONSOLE_NOT_HOLDER = "只有接管这段对话的客服才能进行此操作(当前由{name}处理)。"
+CONSOLE_NOT_HELD = "请先接管这段对话。"
+CONSOLE_EMPTY_TEXT = "内容不能为空。"
+CONSOLE_TEXT_TOO_LONG = "内容太长:最多{maximum}个字。"
+CONSOLE_SUMMARY_NEEDED = "交还助手前请写一句处理小结。"
+CONSOLE_UNKNOWN_AGENT = "找不到可接收转派的坐席「{login}」(账号不存在或已停用)。"
+CONSOLE_UNKNOWN_DEPARTMENT = "没有这个部门:{code}。"
+CONSOLE_ILLEGAL_STATUS = "工单不能从「{current}」改为「{wanted}」。"
+CONSOLE_RASA_DOWN = "暂时连接不上助手服务,操作未完成,请稍后重试。"
+CONSOLE_STARTED = ("坐席控制台已启动: 在浏览器打开 http://localhost:{port}/ 登录"
+                   "(账号用 python -m bot agents add 创建)")

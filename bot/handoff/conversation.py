@@ -25,6 +25,13 @@ class RasaConversations:
         )
         reply.raise_for_status()
 
+    def history(self, sender_id: str) -> list[dict]:
+        """Every event Rasa keeps for the conversation, oldest first."""
+        reply = httpx.get(f"{self.base}/conversations/{quote(sender_id, safe='')}/tracker",
+                          params={"include_events": "ALL"}, timeout=self.timeout)
+        reply.raise_for_status()
+        return reply.json().get("events") or []
+
     def pause(self, sender_id: str) -> None:
         """The assistant stays silent; owner messages are still recorded."""
         self._events(sender_id, [{"event": "pause"}])
@@ -32,7 +39,11 @@ class RasaConversations:
     def resume(self, sender_id: str) -> None:
         self._events(sender_id, [{"event": "resume"}])
 
-    def say(self, sender_id: str, text: str, agent_name: str) -> None:
-        """An agent's reply: delivered on the owner's channel and kept in the history."""
-        self._events(sender_id, [{"event": "bot", "text": text,
-                                  "metadata": {"agent": agent_name}}], _SIDE_EFFECTS)
+    def say(self, sender_id: str, text: str, agent_name: str | None) -> None:
+        """Words from the service centre (an agent's reply, or the hand-back notice when
+        `agent_name` is None): delivered on the owner's channel and kept in the history."""
+        metadata: dict = {"from_console": True}
+        if agent_name:
+            metadata["agent"] = agent_name
+        self._events(sender_id, [{"event": "bot", "text": text, "metadata": metadata}],
+                     _SIDE_EFFECTS)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from bot.store.engine import session_scope
-from bot.store.models import Escalation
+from bot.store.models import Escalation, EscalationEvent
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,24 @@ class EscalationRecord:
     ticket_number: str | None
     last_message: str | None
     created_at: datetime
+    summary: str | None = None
+    taken_at: datetime | None = None
+    returned_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EscalationEventRecord:
+    at: datetime
+    actor: str
+    kind: str  # taken / reply / note / reassigned / handed_back
+    text: str | None
 
 
 def _record(row: Escalation) -> EscalationRecord:
     return EscalationRecord(row.id, row.channel, row.sender_id, row.reason, row.priority,
                             row.due_at, row.status, row.holder, row.ticket_number,
-                            row.last_message, row.created_at)
+                            row.last_message, row.created_at, row.summary, row.taken_at,
+                            row.returned_at)
 
 
 def add_escalation(channel: str, sender_id: str, reason: str, priority: int, due_at: datetime,
@@ -71,30 +83,96 @@ def waiting_escalations(channel: str | None = None, sender_id: str | None = None
         return [_record(row) for row in rows]
 
 
-def take_over(escalation_id: int, agent_login: str) -> bool:
+def open_escalations(holder: str | None = None) -> list[EscalationRecord]:
+    """Waiting and held entries (only those `holder` holds, plus the waiting, when given),
+    most urgent first."""
+    with session_scope() as session:
+        query = select(Escalation).where(Escalation.status.in_(("waiting", "held")))
+        if holder is not None:
+            query = query.where((Escalation.status == "waiting") | (Escalation.holder == holder))
+        rows = session.execute(
+            query.order_by(Escalation.priority, Escalation.due_at, Escalation.id)).scalars()
+        return [_record(row) for row in rows]
+
+
+def returned_escalations(limit: int = 50) -> list[EscalationRecord]:
+    """The latest conversations handed back to the assistant, newest first."""
+    with session_scope() as session:
+        rows = session.execute(
+            select(Escalation).where(Escalation.status == "returned")
+            .order_by(Escalation.returned_at.desc(), Escalation.id.desc()).limit(limit)
+        ).scalars()
+        return [_record(row) for row in rows]
+
+
+def take_over(escalation_id: int, agent_login: str, at: datetime | None = None) -> bool:
     """Give a waiting conversation to one agent. A single conditional UPDATE, so when two
     agents press "take over" together exactly one of them gets it."""
     with session_scope() as session:
         taken = session.execute(
             update(Escalation)
             .where(Escalation.id == escalation_id, Escalation.status == "waiting")
-            .values(status="held", holder=agent_login)
+            .values(status="held", holder=agent_login, taken_at=at)
             .execution_options(synchronize_session=False)
         )
         return taken.rowcount == 1
 
 
-def hand_back(escalation_id: int, agent_login: str, summary: str) -> bool:
+def release(escalation_id: int, agent_login: str) -> bool:
+    """Undo a take-over that could not be completed (the assistant could not be paused)."""
+    with session_scope() as session:
+        released = session.execute(
+            update(Escalation)
+            .where(Escalation.id == escalation_id, Escalation.status == "held",
+                   Escalation.holder == agent_login)
+            .values(status="waiting", holder=None, taken_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        return released.rowcount == 1
+
+
+def reassign(escalation_id: int, to_login: str, at: datetime) -> bool:
+    """A supervisor gives an open conversation to another agent (held from now on)."""
+    with session_scope() as session:
+        moved = session.execute(
+            update(Escalation)
+            .where(Escalation.id == escalation_id,
+                   Escalation.status.in_(("waiting", "held")))
+            .values(status="held", holder=to_login, taken_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return moved.rowcount == 1
+
+
+def hand_back(escalation_id: int, agent_login: str, summary: str,
+              at: datetime | None = None) -> bool:
     """Return a held conversation to the assistant; only its holder can."""
     with session_scope() as session:
         returned = session.execute(
             update(Escalation)
             .where(Escalation.id == escalation_id, Escalation.status == "held",
                    Escalation.holder == agent_login)
-            .values(status="returned", summary=summary)
+            .values(status="returned", summary=summary, returned_at=at)
             .execution_options(synchronize_session=False)
         )
         return returned.rowcount == 1
+
+
+def add_escalation_event(escalation_id: int, actor: str, kind: str, text: str | None,
+                         at: datetime) -> None:
+    with session_scope() as session:
+        session.add(EscalationEvent(escalation_id=escalation_id, actor=actor, kind=kind,
+                                    text=text, at=at))
+
+
+def escalation_events(escalation_id: int) -> list[EscalationEventRecord]:
+    """What agents did with this escalation, oldest first."""
+    with session_scope() as session:
+        rows = session.execute(
+            select(EscalationEvent).where(EscalationEvent.escalation_id == escalation_id)
+            .order_by(EscalationEvent.at, EscalationEvent.id)
+        ).scalars()
+        return [EscalationEventRecord(row.at, row.actor, row.kind, row.text) for row in rows]
 
 
 def escalation(escalation_id: int) -> EscalationRecord | None:

@@ -131,8 +131,9 @@ class TicketEvent(Base):
     id = Column(Integer, primary_key=True)
     ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=False, index=True)
     at = Column(UtcDateTime(), nullable=False, default=utcnow)
-    actor = Column(String(64), nullable=False)
-    kind = Column(String(32), nullable=False)  # created / status / note / assigned
+    # Who did it: "assistant", "owner", or an agent as "显示名(login)".
+    actor = Column(String(160), nullable=False)
+    kind = Column(String(32), nullable=False)  # created / status / note / department / handoff
     from_status = Column(String(16))
     to_status = Column(String(16))
     note = Column(Text)
@@ -167,6 +168,22 @@ class Escalation(Base):
     last_message = Column(Text)
     summary = Column(Text)  # what the agent handed back with
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    taken_at = Column(UtcDateTime())
+    returned_at = Column(UtcDateTime())
+
+
+class EscalationEvent(Base):
+    """What happened to an escalation in the console, append-only: taken over, replies,
+    internal notes, reassigned, handed back; each with the agent who did it."""
+
+    __tablename__ = "escalation_events"
+
+    id = Column(Integer, primary_key=True)
+    escalation_id = Column(Integer, ForeignKey("escalations.id"), nullable=False, index=True)
+    at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    actor = Column(String(160), nullable=False)
+    kind = Column(String(32), nullable=False)  # taken / reply / note / reassigned / handed_back
+    text = Column(Text)
 
 
 class InboundMessage(Base):

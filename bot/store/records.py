@@ -78,6 +78,22 @@ class TicketRecord:
 
 
 @dataclass(frozen=True)
+class TicketQuery:
+    """What an agent searches tickets by; every field left empty matches everything."""
+
+    number: str | None = None
+    building: str | None = None
+    unit: str | None = None
+    room: str | None = None
+    phone: str | None = None
+    statuses: tuple[str, ...] = ()
+    category: str | None = None
+    due_before: datetime | None = None  # resolution due before this instant
+    sender: tuple[str, str] | None = None  # (channel, sender_id): one owner's tickets
+    limit: int = 100
+
+
+@dataclass(frozen=True)
 class EventRecord:
     at: datetime
     actor: str

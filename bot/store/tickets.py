@@ -12,8 +12,14 @@ from sqlalchemy.orm import Session
 
 from bot.store.contacts import _flat_record, find_or_add_contact, find_or_add_flat
 from bot.store.engine import session_scope
-from bot.store.models import Contact, Ticket, TicketCounter, TicketEvent
-from bot.store.records import EventRecord, FlatAddress, NewTicket, TicketRecord
+from bot.store.models import Contact, Department, Flat, Ticket, TicketCounter, TicketEvent
+from bot.store.records import (
+    EventRecord,
+    FlatAddress,
+    NewTicket,
+    TicketQuery,
+    TicketRecord,
+)
 
 
 class TicketNotFound(LookupError):
@@ -161,6 +167,58 @@ def tickets_of(channel: str, sender_id: str, limit: int = 20) -> list[TicketReco
         return [_record(ticket) for ticket in rows]
 
 
+def search_tickets(query: TicketQuery) -> list[TicketRecord]:
+    """Tickets matching every criterion given, newest first; an empty query lists the latest."""
+    statement = select(Ticket).outerjoin(Flat, Ticket.flat_id == Flat.id)
+    if query.number:
+        statement = statement.where(Ticket.number.contains(query.number.strip().upper()))
+    if query.building:
+        statement = statement.where(Flat.building == query.building)
+    if query.unit:
+        statement = statement.where(Flat.unit == query.unit)
+    if query.room:
+        statement = statement.where(Flat.room == query.room)
+    if query.phone:
+        owner_phone = select(Contact.id).where(Contact.phone == query.phone)
+        statement = statement.where(
+            (Ticket.phone == query.phone) | Ticket.contact_id.in_(owner_phone))
+    if query.statuses:
+        statement = statement.where(Ticket.status.in_(query.statuses))
+    if query.category:
+        statement = statement.where(Ticket.category == query.category)
+    if query.due_before is not None:
+        statement = statement.where(Ticket.resolution_due < query.due_before)
+    if query.sender is not None:
+        channel, sender_id = query.sender
+        statement = statement.join(Contact, Ticket.contact_id == Contact.id).where(
+            Contact.channel == channel, Contact.sender_id == sender_id)
+    with session_scope() as session:
+        rows = session.execute(
+            statement.order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(query.limit)
+        ).scalars()
+        return [_record(ticket) for ticket in rows]
+
+
+def change_department(number: str, department_code: str, actor: str, at: datetime,
+                      note: str | None = None) -> TicketRecord:
+    """Send a ticket to another department (its default responsible takes it over);
+    LookupError for a department the centre does not have."""
+    with session_scope() as session:
+        ticket = _locked(session, number)
+        department = session.get(Department, department_code)
+        if department is None:
+            raise LookupError(department_code)
+        previous = ticket.department.name
+        ticket.department_code = department.code
+        ticket.responsible = department.default_responsible
+        session.add(TicketEvent(
+            ticket_id=ticket.id, at=at, actor=actor, kind="department",
+            note=f"{previous} → {department.name}" + (f":{note}" if note else "")))
+        session.flush()
+        session.refresh(ticket)
+        return _record(ticket)
+
+
 def change_status(
     number: str,
     to_status: str,
@@ -190,10 +248,11 @@ def change_status(
         return _record(ticket)
 
 
-def add_note(number: str, actor: str, at: datetime, note: str) -> None:
+def add_note(number: str, actor: str, at: datetime, note: str, kind: str = "note") -> None:
+    """An entry in the ticket's trail that does not change the ticket (a note, a hand-off)."""
     with session_scope() as session:
         ticket = _locked(session, number)
-        session.add(TicketEvent(ticket_id=ticket.id, at=at, actor=actor, kind="note", note=note))
+        session.add(TicketEvent(ticket_id=ticket.id, at=at, actor=actor, kind=kind, note=note))
 
 
 def ticket_events(number: str) -> list[EventRecord]:

@@ -67,3 +67,19 @@ def clocks_for(
         first_response_due=created_at + DISPATCH,
         resolution_due=add_working_days(created_at, 1),
     )
+
+
+OPEN_STATUSES = ("new", "accepted", "in_progress", "reopened")
+
+
+def lateness(status: str, first_response_due: datetime, resolution_due: datetime,
+             now: datetime) -> str | None:
+    """Which promise an open ticket has broken by `now`: "response" (still not accepted
+    after its first-response time), "resolution" (not resolved in time), or None."""
+    if status not in OPEN_STATUSES:
+        return None
+    if now > resolution_due:
+        return "resolution"
+    if status == "new" and now > first_response_due:
+        return "response"
+    return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
@@ -48,6 +49,38 @@ async def send(request: web.Request) -> web.Response:
         )
 
 
+async def updates(request: web.Request) -> web.Response:
+    """What the service centre said since `after` (a tracker timestamp): an agent's replies
+    and the hand-back notice reach a web-chat owner this way, since the REST channel cannot
+    push. Without `after`, only the cursor to start from."""
+    sender = request.query.get("sender", "").strip()[:128]
+    if not sender:
+        return web.json_response({"error": "sender 不能为空"}, status=400)
+    try:
+        after = float(request.query["after"]) if "after" in request.query else None
+    except ValueError:
+        return web.json_response({"error": "after 必须是时间戳"}, status=400)
+    session: ClientSession = request.app["client"]
+    try:
+        async with session.get(f"{RASA_URL}/conversations/{quote(sender, safe='')}/tracker",
+                               params={"include_events": "AFTER_RESTART"}) as reply:
+            reply.raise_for_status()
+            events = (await reply.json()).get("events") or []
+    except (ClientError, TimeoutError) as error:
+        log.warning("Rasa did not answer: %s", error)
+        return web.json_response({"error": "助手暂时没有响应,请稍后再试。"}, status=503)
+    latest = max((float(e.get("timestamp") or 0) for e in events), default=0.0)
+    if after is None:
+        return web.json_response({"messages": [], "cursor": latest})
+    messages = [
+        {"text": e.get("text"), "agent": (e.get("metadata") or {}).get("agent")}
+        for e in events
+        if e.get("event") == "bot" and float(e.get("timestamp") or 0) > after
+        and (e.get("metadata") or {}).get("from_console") and e.get("text")
+    ]
+    return web.json_response({"messages": messages, "cursor": max(latest, after)})
+
+
 async def _client(app: web.Application):  # type: ignore[no-untyped-def]
     app["client"] = ClientSession(timeout=ClientTimeout(total=30))
     yield
@@ -58,6 +91,7 @@ def make_app() -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app.router.add_get("/", index)
     app.router.add_post("/api/message", send)
+    app.router.add_get("/api/updates", updates)
     app.router.add_static("/static/", STATIC)
     app.cleanup_ctx.append(_client)
     return app

@@ -47,6 +47,28 @@
     }
   }
 
+  // What the service centre's agents say arrives between the owner's messages: ask for it.
+  let cursor = null;
+  async function poll() {
+    try {
+      const query = new URLSearchParams({ sender });
+      if (cursor !== null) query.set("after", cursor);
+      const response = await fetch(`/api/updates?${query}`);
+      if (!response.ok) return;
+      const data = await response.json();
+      if (cursor !== null) {
+        for (const message of data.messages) {
+          show("bot agent", message.agent ? `客服 ${message.agent}:${message.text}` : message.text);
+        }
+      }
+      cursor = data.cursor;
+    } catch (error) {
+      // The next poll tries again; the owner's own messages are unaffected.
+    }
+  }
+  poll();
+  setInterval(poll, 3000);
+
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const message = input.value.trim();
