@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tools.stack import running_stack
+from tools.stack import ROOT, free_port, quiet_env, running_stack, wait_until_up
 
 
 @dataclass
@@ -35,3 +37,33 @@ def stack(trained_models: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     workdir = tmp_path_factory.mktemp("stack")
     with running_stack(trained_models, workdir) as running:
         yield Stack(running.rasa_url, running.database_url, workdir)
+
+
+def _serve(stack: Stack, command: str, name: str) -> Iterator[str]:
+    """`python -m bot <command>` on a free port, talking to the test stack's Rasa and
+    database, as `make run` starts it."""
+    port = free_port()
+    log = stack.workdir / f"{name}.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", command, "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=quiet_env(RASA_URL=stack.rasa_url, DATABASE_URL=stack.database_url),
+        stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/", process, log, seconds=60)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def webchat(stack: Stack) -> Iterator[str]:
+    """The owners' web chat page, e.g. http://127.0.0.1:PORT (no trailing slash)."""
+    yield from _serve(stack, "webchat", "webchat")
+
+
+@pytest.fixture(scope="session")
+def console(stack: Stack) -> Iterator[str]:
+    """The agents' console, e.g. http://127.0.0.1:PORT (no trailing slash)."""
+    yield from _serve(stack, "console", "console")

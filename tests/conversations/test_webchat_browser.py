@@ -4,59 +4,13 @@ the assistant answers, a ticket is written."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 
 import pytest
 
 from bot import store
-from tests.conftest import ROOT
-from tools.stack import free_port, quiet_env, wait_until_up
 
 pytestmark = pytest.mark.model
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-
-@pytest.fixture(scope="module")
-def webchat(stack) -> Iterator[str]:
-    port = free_port()
-    log = stack.workdir / "webchat.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "webchat", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=quiet_env() | {"RASA_URL": stack.rasa_url},
-        stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/", process, log, seconds=60)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-@pytest.fixture
-def browser(tmp_path) -> Iterator["object"]:
-    if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("Debian's chromium and chromium-driver are not installed (make install adds "
-                    "them where it runs as root)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def bot_messages(driver) -> list[str]:
@@ -87,7 +41,7 @@ def test_an_owner_reports_a_leak_in_the_browser(stack, webchat: str, browser, tm
                                                 monkeypatch) -> None:
     from selenium.webdriver.common.by import By
 
-    browser.get(webchat)
+    browser.get(webchat + "/")
     assert "物业" in browser.title
     assert "楼栋" in type_and_wait(browser, "你好,我家卫生间漏水了")
     summary = type_and_wait(browser, "5号楼2单元302,明天下午三点以后都在,电话13800138000")
