@@ -97,6 +97,31 @@ def test_a_complaint_promises_contact_within_two_hours(stack, owner: str) -> Non
     assert "TS-" in done and "2小时" in done
 
 
+def complain(stack, owner: str, about: str) -> str:
+    """A whole complaint conversation; the ticket number."""
+    for message in (about, "5栋2单元302", "13800138000", "希望物业尽快处理"):
+        stack.texts(owner, message)
+    number = NUMBER.search(joined(stack.texts(owner, "对")))
+    assert number and number.group(1) == "TS"
+    return number.group(0)
+
+
+def test_a_serious_complaint_goes_to_a_person_at_once(stack, owner: str) -> None:
+    number = complain(stack, owner, "保安动手打人,我要投诉,已经报警了")
+    [queued] = store.waiting_escalations("rest", owner)
+    assert (queued.reason, queued.priority, queued.ticket_number) == (
+        "serious_complaint", 1, number)
+
+
+def test_a_second_complaint_within_a_month_goes_to_a_person(stack, owner: str) -> None:
+    complain(stack, owner, "楼下垃圾桶好几天没人清理")
+    assert store.waiting_escalations("rest", owner) == []
+    second = complain(stack, owner, "地下车库的灯坏了一个月没人修,投诉")
+    [queued] = store.waiting_escalations("rest", owner)
+    assert (queued.reason, queued.priority, queued.ticket_number) == (
+        "repeated_complaint", 2, second)
+
+
 def test_status_by_number_and_latest_and_only_ones_own(stack, owner: str) -> None:
     stack.texts(owner, "建议小区多装几个充电桩")
     number = NUMBER.search(joined(stack.texts(owner, "对")))
