@@ -35,6 +35,7 @@ eval: install
 run: install
 	@ls models/*.tar.gz >/dev/null 2>&1 || $(MAKE) train
 	$(PY) -m bot db-upgrade
+	$(PY) -m bot endpoints
 	$(VENV)/bin/honcho start -f Procfile
 
 # Simulated owners through the REST channel against the running stack; see tools/bench.py.

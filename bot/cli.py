@@ -7,7 +7,7 @@ import getpass
 import json
 import os
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -123,12 +123,54 @@ def console(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
+def write_endpoints(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    """Rasa's endpoints for the engines the environment names, after checking each answers."""
+    from bot.deploy.engines import EngineUnreachable, Engines, check_reachable, endpoints_yaml
+
+    engines = Engines.from_environment()
+    try:
+        check_reachable(engines)
+    except EngineUnreachable as error:
+        sys.stderr.write(texts.ENGINE_UNREACHABLE.format(problem=error) + "\n")
+        return 1
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(endpoints_yaml(engines), encoding="utf-8")
+    out.chmod(0o600)
+    for line in engines.describe():
+        stdout.write(line + "\n")
+    return 0
+
+
 def upgrade_database(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from bot.bootstrap import prepare_database
     from bot.store import database_url
 
     prepare_database()
     stdout.write(f"数据库已就绪: {database_url().split('@')[-1]}\n")
+    return 0
+
+
+def report(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    """The month's report: a short summary here, the page and its charts as files in --out."""
+    from bot.reports import Month, monthly_report, render_charts, render_html, summary_lines
+
+    try:
+        month = Month.parse(args.month) if args.month else Month.before(datetime.now(CENTRE_TZ))
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    monthly = monthly_report(month)
+    charts = render_charts(monthly)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, png in charts.items():
+        (out / f"report-{month}-{name}.png").write_bytes(png)
+    page = out / f"report-{month}.html"
+    page.write_text(render_html(monthly, charts), encoding="utf-8")
+    for line in summary_lines(monthly):
+        stdout.write(line + "\n")
+    stdout.write(texts.REPORT_WRITTEN.format(path=page) + "\n")
     return 0
 
 
@@ -175,6 +217,44 @@ def agents_list(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
+def callbacks_tick(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    """One scheduler tick (at --now, for trying a date), or ticking forever with `run`."""
+    import logging
+
+    from bot.bootstrap import prepare_database
+    from bot.surveys.scheduler import Scheduler
+
+    prepare_database()
+    moment = args.now
+    scheduler = Scheduler(clock=lambda: moment) if moment else Scheduler()
+    if args.callbacks_command == "tick":
+        stdout.write(texts.CALLBACK_TICK_DONE.format(report=scheduler.tick()) + "\n")
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    stdout.write(texts.CALLBACK_SCHEDULER_STARTED.format(seconds=args.interval) + "\n")
+    stdout.flush()
+    scheduler.run_forever(args.interval)
+    return 0
+
+
+def owners_dates(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    """The owner register's dates a callback needs: handed over (交付) and moved in (入住)."""
+    from bot.bootstrap import prepare_database
+    from bot.store import set_owner_dates
+
+    prepare_database()
+    set_owner_dates(args.channel, args.sender, args.delivered, args.moved_in)
+    stdout.write(texts.OWNER_DATES_SAVED.format(channel=args.channel, sender=args.sender) + "\n")
+    return 0
+
+
+def _parse_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"日期格式应为 2026-11-23 (got {value!r})") from error
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="物业客服助手")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -213,6 +293,38 @@ def build_parser() -> argparse.ArgumentParser:
     desk.add_argument("--host", default=os.environ.get("CONSOLE_HOST", "0.0.0.0"))
     desk.add_argument("--port", type=int, default=int(os.environ.get("CONSOLE_PORT", "8081")))
     desk.set_defaults(handler=console)
+
+    callbacks = commands.add_parser("callbacks", help="the callback (回访) scheduler")
+    callback_commands = callbacks.add_subparsers(dest="callbacks_command", required=True)
+    ticker = callback_commands.add_parser("tick", help="plan and start what is due, once")
+    ticker.add_argument("--now", type=_parse_now, default=None,
+                        help="ISO 8601 time to act as (default: now)")
+    ticker.set_defaults(handler=callbacks_tick)
+    runner = callback_commands.add_parser("run", help="tick every --interval seconds")
+    runner.add_argument("--interval", type=float,
+                        default=float(os.environ.get("CALLBACK_TICK_SECONDS", "60")))
+    runner.set_defaults(handler=callbacks_tick, now=None)
+
+    owners = commands.add_parser("owners", help="the owner register")
+    owner_commands = owners.add_subparsers(dest="owners_command", required=True)
+    dates = owner_commands.add_parser("dates", help="record when a flat was handed over / moved into")
+    dates.add_argument("--channel", required=True, help="telegram / wechat / rest")
+    dates.add_argument("--sender", required=True, help="the owner's id on that channel")
+    dates.add_argument("--delivered", type=_parse_day, default=None, help="交付日期 YYYY-MM-DD")
+    dates.add_argument("--moved-in", type=_parse_day, default=None, help="入住日期 YYYY-MM-DD")
+    dates.set_defaults(handler=owners_dates)
+
+    monthly = commands.add_parser(
+        "report", help="the monthly report: summary here, HTML page and charts in --out"
+    )
+    monthly.add_argument("--month", help="YYYY-MM in the centre's time (default: last month)")
+    monthly.add_argument("--out", default="reports/monthly", help="folder for the page and charts")
+    monthly.set_defaults(handler=report)
+
+    endpoints = commands.add_parser(
+        "endpoints", help="write Rasa's endpoints for DATABASE_URL / REDIS_URL / RABBITMQ_URL")
+    endpoints.add_argument("--out", default=os.environ.get("ENDPOINTS_FILE", "var/endpoints.yml"))
+    endpoints.set_defaults(handler=write_endpoints)
 
     database = commands.add_parser("db-upgrade", help="create or migrate the database")
     database.set_defaults(handler=upgrade_database)

@@ -166,6 +166,8 @@ ESCALATION_REASON_LABELS: dict[str, str] = {
     "repeated_complaint": "重复投诉",
     "asked": "业主要求人工",
     "not_understood": "助手两次未能理解",
+    "callback_dissatisfied": "回访不满意",
+    "callback_phone": "回访需电话联系",
 }
 ESCALATION_STATUS_LABELS: dict[str, str] = {
     "waiting": "等待接管",
@@ -205,3 +207,123 @@ CONSOLE_ILLEGAL_STATUS = "工单不能从「{current}」改为「{wanted}」。"
 CONSOLE_RASA_DOWN = "暂时连接不上助手服务,操作未完成,请稍后重试。"
 CONSOLE_STARTED = ("坐席控制台已启动: 在浏览器打开 http://localhost:{port}/ 登录"
                    "(账号用 python -m bot agents add 创建)")
+
+# --- callbacks (回访) ---
+CENTRE_NAME_DEFAULT = "物业服务中心"
+CALLBACK_KIND_LABELS: dict[str, str] = {
+    "ticket": "报修/投诉处理回访",
+    "delivery": "交付/入住服务回访",
+    "living": "入住三个月回访",
+    "opinion": "业主意见调查",
+}
+CALLBACK_OUTCOME_LABELS: dict[str, str] = {
+    "scheduled": "待回访",
+    "calling": "回访中",
+    "answered": "已回访",
+    "refused": "业主拒绝",
+    "unreachable": "联系不上",
+    "handed_to_person": "转人工回访",
+}
+CALLBACK_RESUMING = "您好,我们继续之前的回访。"
+CALLBACK_NOT_UNDERSTOOD = "抱歉,我没有看明白。"
+CALLBACK_SCALE_HINT = "请从「很满意、满意、一般、不满意、很不满意」中选一个回答。"
+CALLBACK_YES_NO_HINT = "请回复「需要」或「不需要」。"
+CALLBACK_CONSENT_HINT = "请回复「方便」开始回访,或回复「不方便」。"
+CALLBACK_CONSENT_BUTTONS = ("方便", "现在不方便")
+CALLBACK_YES_NO_BUTTONS = ("需要", "不需要")
+CALLBACK_DO_NOT_DISTURB = "好的,以后不再通过消息回访您。如有需要随时联系我们。"
+CALLBACK_SET_ASIDE = "好的,回访稍后再说,先帮您处理这件事。"
+CALLBACK_PHONE_TASK = "{kind}:该业主的消息渠道目前无法送达,请电话回访。{ticket}"
+CALLBACK_DISSATISFIED_TASK = "{kind}业主不满意:{details}"
+CALLBACK_REOPEN_NOTE = "回访不满意,重新打开:{details}"
+CALLBACK_COMPLAINT_DESCRIPTION = "{kind}中业主反映:{details}"
+CALLBACK_ACTOR = "回访"
+CALLBACK_NO_DETAILS = "未说明具体原因"
+CALLBACK_TICK_DONE = "回访调度完成: {report}"
+CALLBACK_SCHEDULER_STARTED = "回访调度已启动: 每{seconds:g}秒检查一次到期的回访(Ctrl-C 停止)"
+OWNER_DATES_SAVED = "已记录业主 {channel}:{sender} 的交付/入住日期。"
+
+# --- the monthly report ---
+REPORT_MONTH = "{year}年{month}月"
+REPORT_TITLE = "{month}物业客服月度报表"
+REPORT_BAD_MONTH = "月份格式不正确:「{value}」。请写成 YYYY-MM,例如 2026-11。"
+REPORT_GENERATED = "生成时间:{at}(北京时间)"
+REPORT_NO_TICKETS = "本月没有工单。"
+REPORT_NO_DATA = "本月没有可统计的数据。"
+REPORT_NOT_APPLICABLE = "—"
+REPORT_NO_BUILDING = "公共区域/未登记房屋"
+REPORT_ALL_CALLBACKS = "全部回访"
+REPORT_WRITTEN = "报表已写入 {path}"
+REPORT_SECTIONS: dict[str, str] = {
+    "overview": "工单概况",
+    "category": "按类别",
+    "department": "按部门",
+    "building": "按楼栋",
+    "rates": "时效与回访",
+    "callbacks": "各类回访覆盖情况",
+    "satisfaction": "回访满意度(报修/投诉处理回访)",
+    "themes": "投诉热点",
+    "definitions": "统计口径",
+}
+REPORT_COLUMNS: dict[str, str] = {
+    "item": "项目",
+    "tickets": "工单数",
+    "share": "占比",
+    "met": "达标/应计",
+    "rate": "比率",
+    "kind": "回访类型",
+    "planned": "应回访",
+    "covered": "已有结果",
+    "coverage": "覆盖率",
+    "answered": "业主应答",
+    "answered_share": "应答率",
+    "question": "问题",
+    "answers": "回答数",
+    "satisfied": "满意率(满意+很满意)",
+    "mean": "平均分(5分制)",
+    "rank": "排名",
+    "theme": "关键词",
+    "complaints": "涉及投诉(件)",
+}
+REPORT_OVERVIEW = "本月新建工单 {tickets} 件,其中投诉 {complaints} 件。"
+REPORT_RATE_LABELS: dict[str, str] = {
+    "first_response": "首次响应及时率",
+    "resolution": "处理及时率",
+    "coverage": "回访覆盖率",
+    "answered": "回访应答率",
+}
+REPORT_QUESTION_LABELS: dict[str, str] = {
+    "result": "对处理结果",
+    "process": "对处理过程",
+    "person": "对负责人员",
+}
+SCALE_LABELS: dict[int, str] = {5: "很满意", 4: "满意", 3: "一般", 2: "不满意", 1: "很不满意"}
+REPORT_DEFINITIONS = (
+    "月份按服务中心当地时间(北京时间)的自然月计算。",
+    "工单数:本月新建的工单,按类别、部门和楼栋统计;不在房屋内的(电梯、车库等)计入「公共区域/未登记房屋」。",
+    "首次响应及时率:首次响应时限落在本月的工单中,在时限内被受理的比例。",
+    "处理及时率:应完成时间落在本月的工单中,在应完成时间之前处理完成的比例;重新打开的工单以最近一次处理完成为准。",
+    "两项及时率都不计报表生成时尚未到期、也尚未完成的工单。",
+    "回访覆盖率:本月安排的回访中,截至报表生成时已有结果(已回访、业主拒绝、联系不上、转人工回访)的比例;"
+    "回访应答率:其中业主完成回答(已回访)的比例,分母同为本月安排的回访。",
+    "回访满意度:本月收到的报修/投诉处理回访的三项评分(处理结果、处理过程、负责人员),"
+    "同一回访同一问题以最后一次回答为准;满意率为「满意」和「很满意」之和的占比。",
+    "投诉热点:本月新建投诉的描述经分词后出现最多的词,每件投诉中的同一个词只计一次。",
+)
+REPORT_SUMMARY_TICKETS = "工单 {tickets} 件:{categories}"
+REPORT_LIST_SEPARATOR = "、"
+REPORT_SUMMARY_SATISFACTION = "满意率(满意+很满意):{questions}"
+REPORT_SUMMARY_THEMES = "投诉热点:{themes}"
+REPORT_RATE_TEXT = "{percent}({part}/{whole})"
+# Chart titles: in Chinese when a font can draw it, else in English (no empty boxes).
+REPORT_CHART_TITLES: dict[str, tuple[str, str]] = {
+    "category": ("工单类别", "Tickets by category"),
+    "department": ("工单部门", "Tickets by department"),
+    "building": ("工单楼栋", "Tickets by building"),
+    "rates": ("时效与回访(%)", "On time and callbacks (%)"),
+    "satisfaction": ("回访满意度(回答数)", "Callback satisfaction (answers; 5 = very satisfied)"),
+    "themes": ("投诉热点(涉及投诉件数)", "Complaint themes (complaints; see the table)"),
+}
+
+# --- running on real engines ---
+ENGINE_UNREACHABLE = "无法启动:{problem}。请检查该服务是否已启动、地址是否正确,或去掉对应的环境变量以使用内置默认配置。"

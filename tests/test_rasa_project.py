@@ -15,6 +15,11 @@ INTENTS = {
     "report_repair", "file_complaint", "make_suggestion", "ask_procedure", "check_ticket_status",
     "request_human", "greet", "goodbye", "thank", "affirm", "deny", "out_of_scope",
 }
+# Triggered by our own services through Rasa's external events, never typed by owners, so
+# they have no NLU examples (Rasa warns about that, and only that).
+EXTERNAL_INTENTS = {"start_callback"}
+NO_EXAMPLES = re.compile(r"The intent '(\w+)' is listed in the domain file, but is not found "
+                         r"in the NLU training data")
 UNUSED_RESPONSE = re.compile(r"The utterance '(\w+)' is not used in any story or rule")
 # Responses Rasa itself or forms call by convention rather than by a story step.
 BY_CONVENTION = re.compile(r"^(utter_ask_\w+|utter_default)$")
@@ -36,6 +41,9 @@ def test_rasa_data_validate_passes() -> None:
     )
     warnings = [line for line in output.splitlines() if "UserWarning" in line]
     for line in warnings:
+        external = NO_EXAMPLES.search(line)
+        if external and external.group(1) in EXTERNAL_INTENTS:
+            continue
         unused = UNUSED_RESPONSE.search(line)
         assert unused, f"unexpected validation warning: {line}"
         name = unused.group(1)
@@ -47,7 +55,7 @@ def test_rasa_data_validate_passes() -> None:
 
 def test_the_domain_has_exactly_the_contract_intents() -> None:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    assert set(domain["intents"]) == INTENTS
+    assert set(domain["intents"]) == INTENTS | EXTERNAL_INTENTS
 
 
 def test_each_core_intent_has_at_least_80_distinct_examples() -> None:

@@ -20,7 +20,7 @@ from aiohttp import web
 
 from bot import store, texts
 from bot.console import views
-from bot.console.accounts import agent_for_token, sign_in, sign_out
+from bot.console.accounts import agent_for_token, require_role, sign_in, sign_out
 from bot.console.desk import Desk, Refused
 from bot.handoff.conversation import RasaConversations
 from bot.store import AgentRecord, TicketQuery
@@ -217,6 +217,27 @@ def _ticket_action(act: Callable[[Desk, AgentRecord, str, dict], object]
     return handler
 
 
+@signed_in
+async def monthly_report_page(request: web.Request, agent: AgentRecord) -> web.Response:
+    """GET /report?month=YYYY-MM (default: last month): the report's HTML, for supervisors."""
+    # Imported here, so matplotlib loads when a report is first asked for, not at every start.
+    from bot.reports import Month, monthly_report, render_charts, render_html
+
+    require_role(agent, "supervisor")
+    wanted = request.query.get("month", "").strip()
+    try:
+        month = Month.parse(wanted) if wanted else Month.before(_now())
+    except ValueError as error:
+        raise Refused(str(error)) from error
+
+    def page() -> str:
+        report = monthly_report(month, _now())
+        return render_html(report, render_charts(report))
+
+    return web.Response(text=await asyncio.to_thread(page), content_type="text/html",
+                        headers={"Cache-Control": "no-store"})
+
+
 def make_app(desk: Desk | None = None) -> web.Application:
     app = web.Application(client_max_size=64 * 1024, middlewares=[_guard])
     app[DESK] = desk or Desk(RasaConversations())
@@ -225,6 +246,7 @@ def make_app(desk: Desk | None = None) -> web.Application:
     app.router.add_post("/api/sign-in", do_sign_in)
     app.router.add_post("/api/sign-out", do_sign_out)
     app.router.add_get("/api/me", me)
+    app.router.add_get("/report", monthly_report_page)
     app.router.add_get("/api/queue", queue)
     app.router.add_get("/api/escalations/{escalation_id}", escalation_detail)
     actions: dict[str, Callable[[Desk, AgentRecord, int, dict], object]] = {

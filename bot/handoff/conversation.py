@@ -32,6 +32,27 @@ class RasaConversations:
         reply.raise_for_status()
         return reply.json().get("events") or []
 
+    def trigger_intent(self, sender_id: str, intent: str, entities: dict[str, str],
+                       output_channel: str) -> None:
+        """Start a conversation from our side (a callback): Rasa runs the dialogue as if the
+        owner had said it, and sends the replies on `output_channel`."""
+        reply = httpx.post(
+            f"{self.base}/conversations/{quote(sender_id, safe='')}/trigger_intent",
+            json={"name": intent, "entities": entities},
+            params={"output_channel": output_channel}, timeout=self.timeout,
+        )
+        reply.raise_for_status()
+
+    def busy_with(self, sender_id: str) -> tuple[str | None, float | None]:
+        """(the form the owner is in the middle of, when they last wrote, as a timestamp)."""
+        reply = httpx.get(f"{self.base}/conversations/{quote(sender_id, safe='')}/tracker",
+                          params={"include_events": "AFTER_RESTART"}, timeout=self.timeout)
+        reply.raise_for_status()
+        tracker = reply.json()
+        last_user = next((float(e["timestamp"]) for e in reversed(tracker.get("events") or [])
+                          if e.get("event") == "user"), None)
+        return (tracker.get("active_loop") or {}).get("name"), last_user
+
     def pause(self, sender_id: str) -> None:
         """The assistant stays silent; owner messages are still recorded."""
         self._events(sender_id, [{"event": "pause"}])

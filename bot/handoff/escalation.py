@@ -19,6 +19,10 @@ RULES: dict[str, tuple[int, timedelta]] = {
     "repeated_complaint": (2, timedelta(hours=2)),
     "asked": (2, timedelta(minutes=10)),
     "not_understood": (3, timedelta(minutes=10)),
+    # From the callbacks: an owner not satisfied (the complaint promise: 2 hours), and a
+    # callback no channel can deliver, to be made by phone within the working day.
+    "callback_dissatisfied": (2, timedelta(hours=2)),
+    "callback_phone": (3, timedelta(hours=8)),
 }
 
 

@@ -18,6 +18,27 @@ from bot.store.agents import (
     set_agent_active,
     set_password,
 )
+from bot.store.callbacks import (
+    AnswerRecord,
+    CallbackRecord,
+    OwnerDates,
+    answers_of,
+    callback,
+    callbacks_for,
+    claim_due,
+    finish_callback,
+    owners_delivered_or_moved_in,
+    owners_in_register,
+    owners_moved_in_between,
+    plan_callback,
+    record_answer,
+    reschedule,
+    resolved_tickets_without_callback,
+    resume_callback,
+    set_do_not_disturb,
+    set_owner_dates,
+    stale_calls,
+)
 from bot.store.contacts import contact_profile, remember_contact
 from bot.store.departments import sync_departments
 from bot.store.channels import (
@@ -56,6 +77,14 @@ from bot.store.records import (
     TicketQuery,
     TicketRecord,
 )
+from bot.store.reports import (
+    CallbackTally,
+    ReportTicket,
+    ScaleAnswer,
+    callback_tallies,
+    report_tickets,
+    scale_answers,
+)
 from bot.store.schema import upgrade
 from bot.store.tickets import (
     TicketNotFound,
@@ -71,6 +100,25 @@ from bot.store.tickets import (
 )
 
 __all__ = [
+    "AnswerRecord",
+    "CallbackRecord",
+    "OwnerDates",
+    "answers_of",
+    "callback",
+    "callbacks_for",
+    "claim_due",
+    "finish_callback",
+    "owners_delivered_or_moved_in",
+    "owners_in_register",
+    "owners_moved_in_between",
+    "plan_callback",
+    "record_answer",
+    "reschedule",
+    "resolved_tickets_without_callback",
+    "resume_callback",
+    "set_do_not_disturb",
+    "set_owner_dates",
+    "stale_calls",
     "EscalationEventRecord",
     "EscalationRecord",
     "add_escalation",
@@ -118,6 +166,12 @@ __all__ = [
     "search_tickets",
     "list_agents",
     "purge_expired_sessions",
+    "CallbackTally",
+    "ReportTicket",
+    "ScaleAnswer",
+    "callback_tallies",
+    "report_tickets",
+    "scale_answers",
     "remember_contact",
     "session_agent",
     "session_scope",

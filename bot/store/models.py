@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -87,6 +88,11 @@ class Contact(Base):
     flat_id = Column(Integer, ForeignKey("flats.id"))
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
     updated_at = Column(UtcDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+    # For the callbacks: the owner asked not to be called back; when the flat was handed
+    # over (交付) and when the owner moved in (入住), from the centre's owner register.
+    do_not_disturb = Column(Boolean, nullable=False, default=False)
+    delivered_on = Column(Date)
+    moved_in_on = Column(Date)
 
     flat = relationship(Flat, lazy="joined")
 
@@ -268,3 +274,43 @@ class AgentSession(Base):
     created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
     expires_at = Column(UtcDateTime(), nullable=False)
     last_seen_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class Callback(Base):
+    """One callback (回访) owed to one owner: planned once (the dedupe key), claimed by one
+    scheduler at a time, and ended with a recorded outcome."""
+
+    __tablename__ = "callbacks"
+
+    id = Column(Integer, primary_key=True)
+    # "ticket:BX-…", "delivery:2026-10:<contact>", "living:<contact>", "opinion:2026H2:<contact>"
+    dedupe_key = Column(String(160), nullable=False, unique=True)
+    kind = Column(String(16), nullable=False)  # ticket / delivery / living / opinion
+    contact_id = Column(Integer, ForeignKey("contacts.id"), nullable=False, index=True)
+    ticket_number = Column(String(32))
+    # scheduled / calling / answered / refused / unreachable / handed_to_person
+    status = Column(String(24), nullable=False, default="scheduled", index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(UtcDateTime(), nullable=False, index=True)
+    last_attempt_at = Column(UtcDateTime())
+    claimed_by = Column(String(64))
+    step = Column(Integer, nullable=False, default=0)  # the question being asked
+    dissatisfied = Column(Boolean, nullable=False, default=False)
+    outcome_note = Column(Text)
+    created_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    completed_at = Column(UtcDateTime())
+
+    contact = relationship(Contact, lazy="joined")
+
+
+class CallbackAnswer(Base):
+    """Every answer an owner gave in a callback, as said: nothing is summarised away."""
+
+    __tablename__ = "callback_answers"
+
+    id = Column(Integer, primary_key=True)
+    callback_id = Column(Integer, ForeignKey("callbacks.id"), nullable=False, index=True)
+    question = Column(String(32), nullable=False)  # the script's key: result / process / …
+    scale = Column(Integer)  # 5 很满意 … 1 很不满意, for scale questions
+    text = Column(Text, nullable=False)
+    at = Column(UtcDateTime(), nullable=False, default=utcnow)

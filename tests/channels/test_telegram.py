@@ -189,3 +189,52 @@ def test_a_person_takes_over_speaks_and_hands_back(telegram_stack, fake) -> None
     assert "我要找人工,别让机器人回了" in [e["text"] for e in events if e["event"] == "user"]
     rasa.resume(str(chat))
     assert "物业客户服务中心" in say(telegram_stack, fake, chat, message_update(chat, text="你好"))
+
+
+def test_a_callback_over_telegram_with_buttons_and_free_text(telegram_stack, fake,
+                                                             monkeypatch) -> None:
+    """The scheduler starts the callback through Rasa; the owner answers with buttons and
+    in their own words; a so-so answer reopens the ticket for an agent."""
+    from datetime import datetime, timedelta, timezone
+
+    from bot.handoff.conversation import RasaConversations
+    from bot.surveys.scheduler import Scheduler
+    from bot.tickets import TicketRequest, move_ticket, open_ticket
+
+    monkeypatch.setenv("CALLBACK_HOURS", "00:00-23:59")
+    monkeypatch.setenv("CALLBACK_DELAY_HOURS", "0")
+    chat = 7100
+    now = datetime.now(timezone.utc)
+    ticket = open_ticket(TicketRequest("repair", "telegram", str(chat), "阳台下水管漏水",
+                                       urgency="normal"), now=now - timedelta(hours=3))
+    move_ticket(ticket.number, "accepted", "工程部", now=now - timedelta(hours=2))
+    move_ticket(ticket.number, "resolved", "工程部", now=now - timedelta(hours=1))
+    before = len(fake.texts_to(chat))
+    report = Scheduler(RasaConversations(telegram_stack.rasa_url), worker="test",
+                       clock=lambda: now).tick()
+    [callback] = [c for c in store.callbacks_for("ticket") if c.ticket_number == ticket.number]
+    assert callback.id in report.started
+    opening = "\n".join(fake.texts_to(chat)[before:])
+    assert ticket.number in opening and "方便" in opening
+
+    def buttons() -> list[str]:
+        keyboard = fake.sent[-1].get("reply_markup") or {}
+        return [row[0]["callback_data"] for row in keyboard.get("inline_keyboard", [])]
+
+    assert buttons() == ["方便", "现在不方便"]
+    assert "第1个问题" in say(telegram_stack, fake, chat, button_update(chat, "方便"))
+    assert buttons() == ["很满意", "满意", "一般", "不满意", "很不满意"]
+    assert "第2个问题" in say(telegram_stack, fake, chat, button_update(chat, "很满意"))
+    assert "第3个问题" in say(telegram_stack, fake, chat, message_update(chat, text="还行吧,就是慢了点"))
+    assert "哪方面" in say(telegram_stack, fake, chat, button_update(chat, "满意"))
+    closing = say(telegram_stack, fake, chat, message_update(chat, text="师傅约好上午来,下午才到"))
+    assert ticket.number in closing and "致歉" in closing
+    answers = [(a.question, a.scale) for a in store.answers_of(callback.id)]
+    assert answers == [("consent", None), ("result", 5), ("process", 3), ("person", 4),
+                       ("which_part", None)]
+    assert store.callback(callback.id).status == "answered"
+    assert store.find_ticket(ticket.number).status == "reopened"
+    [queued] = store.waiting_escalations("telegram", str(chat))
+    assert queued.reason == "callback_dissatisfied"
+    # The assistant is itself again afterwards.
+    assert "楼栋" in say(telegram_stack, fake, chat, message_update(chat, text="我家厨房灯坏了"))

@@ -66,6 +66,7 @@
       reassign.replaceChildren(...info.agents.map((a) => el("option", { value: a.login }, `${a.name}(${a.role_label})`)));
       $("reassign-form").hidden = me.role !== "supervisor";
       $("returned-box").hidden = me.role !== "supervisor";
+      $("report-link").hidden = me.role !== "supervisor";
       await refresh();
       clearInterval(timer);
       timer = setInterval(() => refresh().catch(() => {}), POLL_MS);

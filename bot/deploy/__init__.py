@@ -1,0 +1,1 @@
+"""Running the service on real engines and several processes: endpoints, checks."""
