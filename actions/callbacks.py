@@ -6,7 +6,14 @@ from __future__ import annotations
 import logging
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActiveLoop,
+    EventType,
+    SessionStarted,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -174,3 +181,26 @@ class ActionCallbackToPerson(Action):
             dispatcher.utter_message(text=waiting_message(escalation, now()))
         return [SlotSet("callback_id", None), SlotSet(SLOT, None),
                 SlotSet("requested_slot", None), ActiveLoop(None)]
+
+
+class ActionSessionStart(Action):
+    """A new session (after an hour's silence) carries the slots over, as configured, and
+    an unfinished callback stays open: an owner answering the next day is still heard."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[EventType]:
+        events: list[EventType] = [SessionStarted()]
+        events += [SlotSet(name, value) for name, value in tracker.slots.items()
+                   if value is not None and name != "requested_slot"]
+        callback_id = _callback_id(tracker)
+        if callback_id is not None:
+            try:
+                conduct.current_question(callback_id)
+                events += [ActiveLoop(FORM), SlotSet("requested_slot", SLOT)]
+            except CallbackClosed:
+                events.append(SlotSet("callback_id", None))
+        events.append(ActionExecuted("action_listen"))
+        return events

@@ -96,3 +96,19 @@ def test_asking_for_a_person_hands_the_callback_to_an_agent(stack, owner) -> Non
     assert callback.status == "handed_to_person"
     [queued] = store.waiting_escalations("rest", owner)
     assert queued.reason == "asked"
+
+
+def test_an_answer_after_the_session_ended_still_counts(stack, owner) -> None:
+    """An owner who answers the next day comes back in a new Rasa session: the callback is
+    still open and the answer goes to it."""
+    import httpx
+
+    number = resolved_ticket(owner)
+    tick(stack)
+    assert any("第1个问题" in t for t in stack.texts(owner, "方便"))
+    # What Rasa does after an hour's silence, done now.
+    httpx.post(f"{stack.rasa_url}/conversations/{owner}/execute",
+               json={"name": "action_session_start"}, timeout=60).raise_for_status()
+    assert any("第2个问题" in t for t in stack.texts(owner, "满意"))
+    callback = callback_for(number)
+    assert [a.question for a in store.answers_of(callback.id)] == ["consent", "result"]
