@@ -142,6 +142,13 @@ def write_endpoints(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> 
     return 0
 
 
+def route(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from bot.deploy.router import replicas_from_environment, serve
+
+    serve(args.host, args.port, replicas_from_environment())
+    return 0
+
+
 def upgrade_database(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from bot.bootstrap import prepare_database
     from bot.store import database_url
@@ -325,6 +332,12 @@ def build_parser() -> argparse.ArgumentParser:
         "endpoints", help="write Rasa's endpoints for DATABASE_URL / REDIS_URL / RABBITMQ_URL")
     endpoints.add_argument("--out", default=os.environ.get("ENDPOINTS_FILE", "var/endpoints.yml"))
     endpoints.set_defaults(handler=write_endpoints)
+
+    router = commands.add_parser(
+        "router", help="one address for several Rasa replicas, each conversation on one")
+    router.add_argument("--host", default=os.environ.get("ROUTER_HOST", "0.0.0.0"))
+    router.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
+    router.set_defaults(handler=route)
 
     database = commands.add_parser("db-upgrade", help="create or migrate the database")
     database.set_defaults(handler=upgrade_database)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -26,9 +27,10 @@ def _postgres_reachable(url: str) -> str | None:
         return f"{type(error).__name__}: {str(error).splitlines()[0]}"
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A throw-away PostgreSQL database for this run, dropped afterwards."""
+@contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """A PostgreSQL database of its own on the TEST_DATABASE_URL server, dropped afterwards;
+    skips (saying why) where there is no such server."""
     if not TEST_DATABASE_URL:
         pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL server to test against")
     problem = _postgres_reachable(TEST_DATABASE_URL)
@@ -39,11 +41,20 @@ def postgres_url() -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = admin.url.set(database=name).render_as_string(hide_password=False)
-    yield url
-    engine_for(url).dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield url
+    finally:
+        engine_for(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throw-away PostgreSQL database for this run, dropped afterwards."""
+    with throwaway_postgres() as url:
+        yield url
 
 
 def _empty_tables(url: str) -> None:

@@ -53,31 +53,61 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float
 
 @dataclass
 class RunningStack:
-    rasa_url: str
+    rasa_url: str  # where owners' traffic goes: the router when there are replicas
     database_url: str
     workdir: Path
     endpoints: Path
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    replica_urls: list[str] = field(default_factory=list)
+
+    def stop(self, name: str) -> None:
+        """Kill one process, as a crash would (no clean shutdown)."""
+        self.processes[name].kill()
+        self.processes[name].wait(timeout=20)
 
 
 @contextmanager
-def running_stack(models: Path, workdir: Path, database_url: str | None = None) -> Iterator[RunningStack]:
-    """Action server and Rasa server on a database of their own, stopped on exit."""
+def running_stack(models: Path, workdir: Path, database_url: str | None = None,
+                  replicas: int = 1, engines: dict[str, str] | None = None
+                  ) -> Iterator[RunningStack]:
+    """Action server and Rasa server(s) on a database of their own, stopped on exit.
+
+    `engines` (REDIS_URL, RABBITMQ_URL) put Rasa on the real engines, with the tracker on
+    `database_url` when that is PostgreSQL; with `replicas` > 1 a router spreads the traffic
+    by sender, as in production (`make run` with those variables set)."""
+    from bot.deploy.engines import Engines, endpoints_yaml
+
     database_url = database_url or f"sqlite:///{workdir / 'assistant.db'}"
-    env = quiet_env(DATABASE_URL=database_url)
+    env = quiet_env(DATABASE_URL=database_url, **(engines or {}))
     subprocess.run([sys.executable, "-m", "bot", "db-upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
-    action_port, rasa_port = free_port(), free_port()
+    action_port = free_port()
+    rasa_ports = [free_port() for _ in range(replicas)]
     endpoints = workdir / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    configured = Engines(
+        database_url=database_url if engines and database_url.startswith("postgresql") else None,
+        redis_url=(engines or {}).get("REDIS_URL"), rabbitmq_url=(engines or {}).get("RABBITMQ_URL"),
+        actions_url=f"http://127.0.0.1:{action_port}/webhook",
+        events_queue=(engines or {}).get("RASA_EVENTS_QUEUE") or "rasa_events")
+    endpoints.write_text(endpoints_yaml(configured), encoding="utf-8")
     commands = {
         "actions": [sys.executable, "-m", "rasa", "run", "actions", "--actions", "actions",
                     "--port", str(action_port)],
-        "rasa": [sys.executable, "-m", "rasa", "run", "--enable-api", "--model", str(models),
-                 "--port", str(rasa_port), "--endpoints", str(endpoints),
-                 "--credentials", str(ROOT / "credentials.yml")],
     }
-    stack = RunningStack(f"http://127.0.0.1:{rasa_port}", database_url, workdir, endpoints)
+    for index, port in enumerate(rasa_ports):
+        commands[f"rasa{index}" if replicas > 1 else "rasa"] = [
+            sys.executable, "-m", "rasa", "run", "--enable-api", "--model", str(models),
+            "--port", str(port), "--endpoints", str(endpoints),
+            "--credentials", str(ROOT / "credentials.yml")]
+    replica_urls = [f"http://127.0.0.1:{port}" for port in rasa_ports]
+    entry = replica_urls[0]
+    if replicas > 1:
+        router_port = free_port()
+        commands["router"] = [sys.executable, "-m", "bot", "router", "--host", "127.0.0.1",
+                              "--port", str(router_port)]
+        env["RASA_REPLICA_URLS"] = ",".join(replica_urls)
+        entry = f"http://127.0.0.1:{router_port}"
+    stack = RunningStack(entry, database_url, workdir, endpoints, replica_urls=replica_urls)
     try:
         for name, command in commands.items():
             log = workdir / f"{name}.log"
@@ -86,11 +116,15 @@ def running_stack(models: Path, workdir: Path, database_url: str | None = None) 
             )
         wait_until_up(f"http://127.0.0.1:{action_port}/health", stack.processes["actions"],
                       workdir / "actions.log")
-        wait_until_up(f"{stack.rasa_url}/status", stack.processes["rasa"], workdir / "rasa.log")
+        for name, url in zip([n for n in commands if n.startswith("rasa")], replica_urls):
+            wait_until_up(f"{url}/status", stack.processes[name], workdir / f"{name}.log")
+        if replicas > 1:
+            wait_until_up(f"{entry}/status", stack.processes["router"], workdir / "router.log")
         yield stack
     finally:
         for process in stack.processes.values():
-            process.terminate()
+            if process.poll() is None:
+                process.terminate()
         for process in stack.processes.values():
             try:
                 process.wait(timeout=20)

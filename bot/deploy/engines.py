@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-EVENTS_QUEUE = "rasa_events"
+DEFAULT_EVENTS_QUEUE = "rasa_events"
 
 
 class EngineUnreachable(RuntimeError):
@@ -48,6 +48,7 @@ class Engines:
     redis_url: str | None
     rabbitmq_url: str | None
     actions_url: str
+    events_queue: str = DEFAULT_EVENTS_QUEUE  # RASA_EVENTS_QUEUE
 
     @classmethod
     def from_environment(cls) -> "Engines":
@@ -58,6 +59,7 @@ class Engines:
             rabbitmq_url=os.environ.get("RABBITMQ_URL", "").strip() or None,
             actions_url=os.environ.get("ACTIONS_URL", "").strip()
             or f"http://localhost:{os.environ.get('ACTIONS_PORT', '').strip() or 5055}/webhook",
+            events_queue=os.environ.get("RASA_EVENTS_QUEUE", "").strip() or DEFAULT_EVENTS_QUEUE,
         )
 
     def describe(self) -> list[str]:
@@ -91,7 +93,7 @@ def endpoints(engines: Engines) -> dict:
         config["event_broker"] = {
             "type": "pika", "url": broker.host, "port": broker.port or 5672,
             "username": broker.username or "guest", "password": broker.password or "guest",
-            "queues": [EVENTS_QUEUE],
+            "queues": [engines.events_queue],
         }
     return config
 
