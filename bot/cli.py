@@ -149,6 +149,23 @@ def route(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
+def analytics(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    """Consume Rasa's events from RabbitMQ into the conversation analytics."""
+    from bot.analytics.consumer import run
+    from bot.bootstrap import prepare_database
+    from bot.deploy.engines import Engines
+
+    engines = Engines.from_environment()
+    if not engines.rabbitmq_url:
+        sys.stderr.write(texts.ANALYTICS_NO_BROKER + "\n")
+        return 2
+    prepare_database()
+    stdout.write(texts.ANALYTICS_STARTED.format(queue=engines.events_queue) + "\n")
+    stdout.flush()
+    run(engines.rabbitmq_url, engines.events_queue)
+    return 0
+
+
 def upgrade_database(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from bot.bootstrap import prepare_database
     from bot.store import database_url
@@ -338,6 +355,10 @@ def build_parser() -> argparse.ArgumentParser:
     router.add_argument("--host", default=os.environ.get("ROUTER_HOST", "0.0.0.0"))
     router.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
     router.set_defaults(handler=route)
+
+    consumer = commands.add_parser(
+        "analytics", help="consume Rasa's events (RABBITMQ_URL) into the conversation analytics")
+    consumer.set_defaults(handler=analytics)
 
     database = commands.add_parser("db-upgrade", help="create or migrate the database")
     database.set_defaults(handler=upgrade_database)

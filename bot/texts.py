@@ -327,3 +327,5 @@ REPORT_CHART_TITLES: dict[str, tuple[str, str]] = {
 
 # --- running on real engines ---
 ENGINE_UNREACHABLE = "无法启动:{problem}。请检查该服务是否已启动、地址是否正确,或去掉对应的环境变量以使用内置默认配置。"
+ANALYTICS_NO_BROKER = "未设置 RABBITMQ_URL:没有事件代理,对话统计消费者不启动(内置默认配置下无需此进程)。"
+ANALYTICS_STARTED = "对话统计消费者已启动:从 RabbitMQ 队列 {queue} 读取事件。"

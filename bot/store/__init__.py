@@ -18,6 +18,13 @@ from bot.store.agents import (
     set_agent_active,
     set_password,
 )
+from bot.store.analytics import (
+    DailyActivity,
+    ObservedEvent,
+    daily_activity,
+    intent_counts,
+    record_conversation_event,
+)
 from bot.store.callbacks import (
     AnswerRecord,
     CallbackRecord,
@@ -100,6 +107,11 @@ from bot.store.tickets import (
 )
 
 __all__ = [
+    "DailyActivity",
+    "ObservedEvent",
+    "daily_activity",
+    "intent_counts",
+    "record_conversation_event",
     "AnswerRecord",
     "CallbackRecord",
     "OwnerDates",

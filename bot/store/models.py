@@ -314,3 +314,21 @@ class CallbackAnswer(Base):
     scale = Column(Integer)  # 5 很满意 … 1 很不满意, for scale questions
     text = Column(Text, nullable=False)
     at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
+class ConversationEvent(Base):
+    """What the event broker reported, kept for the conversation analytics: owner messages
+    (with channel, intent, and whether the assistant understood) and hand-offs. The unique
+    key makes a redelivered broker message harmless."""
+
+    __tablename__ = "conversation_events"
+    __table_args__ = (UniqueConstraint("sender_id", "at", "kind",
+                                       name="uq_conversation_events_key"),)
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(128), nullable=False)
+    at = Column(UtcDateTime(), nullable=False, index=True)
+    kind = Column(String(16), nullable=False)  # message / handoff / takeover
+    channel = Column(String(32))
+    intent = Column(String(64))
+    fallback = Column(Boolean, nullable=False, default=False)

@@ -18,6 +18,7 @@ from tools.stack import RunningStack, running_stack
 
 pytestmark = pytest.mark.model
 NUMBER = re.compile(r"BX-\d{8}-\d{4}")
+EVENTS_QUEUE = f"rasa_events_test_{uuid.uuid4().hex[:8]}"
 REPAIR = ("你好,我家卫生间漏水了", "5号楼2单元302,明天下午三点以后都在,电话13800138000", "对")
 
 
@@ -27,7 +28,7 @@ def replicas(trained_models: Path, redis_url: str, rabbitmq_url: str,
     with throwaway_postgres() as database_url:
         workdir = tmp_path_factory.mktemp("replicas")
         engines = {"REDIS_URL": redis_url, "RABBITMQ_URL": rabbitmq_url,
-                   "RASA_EVENTS_QUEUE": f"rasa_events_test_{uuid.uuid4().hex[:8]}"}
+                   "RASA_EVENTS_QUEUE": EVENTS_QUEUE}
         with running_stack(trained_models, workdir, database_url, replicas=2,
                            engines=engines) as stack:
             yield stack
@@ -94,6 +95,56 @@ def test_messages_of_one_conversation_arriving_together_are_handled_one_after_an
     seen = turns(replicas.rasa_url, owner)
     assert sorted(text for text, _ in seen) == sorted(texts), "each kept exactly once"
     assert all(count >= 1 for _, count in seen), "each answered before the next was read"
+
+
+def test_the_event_broker_feeds_the_conversation_analytics(replicas, rabbitmq_url,
+                                                           monkeypatch) -> None:
+    """Rasa publishes every event to RabbitMQ; the consumer keeps owner messages (with
+    channel, intent, fallback) and hand-offs in the database, each once."""
+    import asyncio
+    import threading
+    import time
+    from datetime import datetime, timedelta, timezone
+
+    from bot import store
+    from bot.analytics.consumer import consume
+    from bot.tickets.clocks import CENTRE_TZ
+
+    monkeypatch.setenv("DATABASE_URL", replicas.database_url)
+    owner = f"stats-{uuid.uuid4().hex[:8]}"
+    say(replicas.rasa_url, owner, "阿巴阿巴")          # not understood
+    say(replicas.rasa_url, owner, "装修押金多久能退?")
+    say(replicas.rasa_url, owner, "我要找人工客服")     # a hand-off
+
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    worker = threading.Thread(target=loop.run_until_complete,
+                              args=(consume(rabbitmq_url, EVENTS_QUEUE, stop),), daemon=True)
+    worker.start()
+    start = datetime.now(timezone.utc) - timedelta(hours=1)
+    end = start + timedelta(hours=2)
+
+    def mine() -> list[tuple[str, str | None, str | None, bool]]:
+        from sqlalchemy import select
+
+        from bot.store.models import ConversationEvent
+
+        with store.session_scope() as session:
+            rows = session.execute(select(ConversationEvent).where(
+                ConversationEvent.sender_id == owner).order_by(ConversationEvent.at)).scalars()
+            return [(r.kind, r.channel, r.intent, r.fallback) for r in rows]
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(mine()) < 4:
+        time.sleep(0.5)
+    loop.call_soon_threadsafe(stop.set)
+    worker.join(timeout=30)
+    assert mine() == [("message", "rest", "nlu_fallback", True),
+                      ("message", "rest", "ask_procedure", False),
+                      ("message", "rest", "request_human", False),
+                      ("handoff", None, None, False)]
+    today = [r for r in store.daily_activity(start, end, CENTRE_TZ) if r.channel == "rest"]
+    assert sum(r.messages for r in today) >= 3 and sum(r.handoffs for r in today) >= 1
 
 
 def test_a_killed_replica_leaves_the_other_answering(replicas) -> None:

@@ -1,0 +1,60 @@
+"""The event broker's consumer: reads Rasa's events from RabbitMQ and keeps what the
+analytics need. A message is acknowledged only after it is written, so a consumer that
+dies loses nothing (RabbitMQ delivers it again; the unique key absorbs the repeat), and
+aio-pika's robust connection reconnects by itself when RabbitMQ restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+import aio_pika
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import store
+from bot.analytics.events import observe
+
+log = logging.getLogger(__name__)
+
+
+async def consume(url: str, queue_name: str, stop: asyncio.Event | None = None) -> None:
+    stop = stop or asyncio.Event()
+    connection = await aio_pika.connect_robust(url)
+    async with connection:
+        channel = await connection.channel()
+        await channel.set_qos(prefetch_count=50)
+        # Declared as Rasa's pika broker declares it, so either may start first.
+        queue = await channel.declare_queue(queue_name, durable=True)
+        async with queue.iterator() as messages:
+            waiting_for_stop = asyncio.create_task(stop.wait())
+            while not stop.is_set():
+                next_message = asyncio.create_task(messages.__anext__())
+                done, _ = await asyncio.wait({next_message, waiting_for_stop},
+                                             return_when=asyncio.FIRST_COMPLETED)
+                if next_message not in done:
+                    next_message.cancel()
+                    break
+                message = next_message.result()
+                try:
+                    event = json.loads(message.body)
+                except ValueError:
+                    log.warning("not JSON, dropped: %r", message.body[:200])
+                    await message.ack()
+                    continue
+                observed = observe(event) if isinstance(event, dict) else None
+                if observed is not None:
+                    try:
+                        await asyncio.to_thread(store.record_conversation_event, observed)
+                    except SQLAlchemyError:
+                        # The database is away: give the event back and try again shortly.
+                        log.warning("database unavailable; event returned to the queue")
+                        await message.nack(requeue=True)
+                        await asyncio.sleep(1)
+                        continue
+                await message.ack()
+
+
+def run(url: str, queue_name: str) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    asyncio.run(consume(url, queue_name))
