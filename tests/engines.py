@@ -4,6 +4,10 @@ skipped (saying why) where they do not. TEST_REDIS_URL / TEST_RABBITMQ_URL point
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import time
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -37,3 +41,39 @@ def rabbitmq_url() -> str:
     if problem:
         pytest.skip(f"no RabbitMQ to test against: {problem}")
     return RABBITMQ_URL
+
+
+def _wait_for(check, seconds: float = 60) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise RuntimeError("the service did not come back in time")
+
+
+def restart_redis(url: str, down_for: float = 1.0) -> None:
+    """Stop the machine's Redis and start it again (as the machine starts it), losing its
+    data like a real restart without persistence."""
+    if not (shutil.which("redis-cli") and shutil.which("redis-server")):
+        pytest.skip("redis-cli / redis-server are not on this machine: cannot restart Redis")
+    port = str(urlsplit(url).port or 6379)
+    subprocess.run(["redis-cli", "-p", port, "shutdown", "nosave"], capture_output=True,
+                   timeout=30)
+    _wait_for(lambda: _reachable(redis=url) is not None, 30)
+    time.sleep(down_for)
+    subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1",
+                    "--port", port, "--save", "", "--appendonly", "no",
+                    "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/ci.log"],
+                   check=True, capture_output=True, timeout=30)
+    _wait_for(lambda: _reachable(redis=url) is None)
+
+
+def restart_rabbitmq(url: str, down_for: float = 2.0) -> None:
+    """Stop RabbitMQ's broker application and start it again (the node stays up)."""
+    if not shutil.which("rabbitmqctl"):
+        pytest.skip("rabbitmqctl is not on this machine: cannot restart RabbitMQ")
+    subprocess.run(["rabbitmqctl", "stop_app"], check=True, capture_output=True, timeout=120)
+    time.sleep(down_for)
+    subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True, timeout=120)
+    _wait_for(lambda: _reachable(rabbitmq=url) is None)

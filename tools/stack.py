@@ -59,6 +59,7 @@ class RunningStack:
     endpoints: Path
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     replica_urls: list[str] = field(default_factory=list)
+    events_queue: str | None = None  # the RabbitMQ queue Rasa publishes to, when it does
 
     def stop(self, name: str) -> None:
         """Kill one process, as a crash would (no clean shutdown)."""
@@ -107,7 +108,8 @@ def running_stack(models: Path, workdir: Path, database_url: str | None = None,
                               "--port", str(router_port)]
         env["RASA_REPLICA_URLS"] = ",".join(replica_urls)
         entry = f"http://127.0.0.1:{router_port}"
-    stack = RunningStack(entry, database_url, workdir, endpoints, replica_urls=replica_urls)
+    stack = RunningStack(entry, database_url, workdir, endpoints, replica_urls=replica_urls,
+                         events_queue=configured.events_queue if configured.rabbitmq_url else None)
     try:
         for name, command in commands.items():
             log = workdir / f"{name}.log"

@@ -84,9 +84,9 @@ def endpoints(engines: Engines) -> dict:
     if engines.redis_url:
         redis = Address.parse(engines.redis_url)
         config["lock_store"] = {
-            "type": "redis", "url": redis.host, "port": redis.port or 6379,
-            "password": redis.password, "db": int(redis.path or 0),
-            "key_prefix": "property_assistant",
+            "type": "bot.deploy.lock_store.PatientRedisLockStore", "url": redis.host,
+            "port": redis.port or 6379, "password": redis.password,
+            "db": int(redis.path or 0), "key_prefix": "propertyassistant",
         }
     if engines.rabbitmq_url:
         broker = Address.parse(engines.rabbitmq_url)

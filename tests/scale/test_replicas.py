@@ -5,57 +5,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.deploy.router import ranked
-from tests.database import throwaway_postgres
-from tools.stack import RunningStack, running_stack
+from tests.scale.talk import REPAIR, say, turns, user_texts
 
 pytestmark = pytest.mark.model
 NUMBER = re.compile(r"BX-\d{8}-\d{4}")
-EVENTS_QUEUE = f"rasa_events_test_{uuid.uuid4().hex[:8]}"
-REPAIR = ("你好,我家卫生间漏水了", "5号楼2单元302,明天下午三点以后都在,电话13800138000", "对")
-
-
-@pytest.fixture(scope="module")
-def replicas(trained_models: Path, redis_url: str, rabbitmq_url: str,
-             tmp_path_factory) -> Iterator[RunningStack]:
-    with throwaway_postgres() as database_url:
-        workdir = tmp_path_factory.mktemp("replicas")
-        engines = {"REDIS_URL": redis_url, "RABBITMQ_URL": rabbitmq_url,
-                   "RASA_EVENTS_QUEUE": EVENTS_QUEUE}
-        with running_stack(trained_models, workdir, database_url, replicas=2,
-                           engines=engines) as stack:
-            yield stack
-
-
-def say(url: str, sender: str, text: str) -> list[str]:
-    reply = httpx.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                       timeout=120)
-    reply.raise_for_status()
-    return [item.get("text", "") for item in reply.json()]
-
-
-def user_texts(url: str, sender: str) -> list[str]:
-    events = httpx.get(f"{url}/conversations/{sender}/tracker", timeout=60).json()["events"]
-    return [e["text"] for e in events if e.get("event") == "user"]
-
-
-def turns(url: str, sender: str) -> list[tuple[str, int]]:
-    """(owner message, how many assistant messages followed it before the next one)."""
-    events = httpx.get(f"{url}/conversations/{sender}/tracker", timeout=60).json()["events"]
-    seen: list[list] = []
-    for event in events:
-        if event.get("event") == "user":
-            seen.append([event["text"], 0])
-        elif event.get("event") == "bot" and seen:
-            seen[-1][1] += 1
-    return [(text, count) for text, count in seen]
 
 
 def test_one_conversation_alternating_between_replicas_is_whole(replicas) -> None:
@@ -119,7 +77,7 @@ def test_the_event_broker_feeds_the_conversation_analytics(replicas, rabbitmq_ur
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
     worker = threading.Thread(target=loop.run_until_complete,
-                              args=(consume(rabbitmq_url, EVENTS_QUEUE, stop),), daemon=True)
+                              args=(consume(rabbitmq_url, replicas.events_queue, stop),), daemon=True)
     worker.start()
     start = datetime.now(timezone.utc) - timedelta(hours=1)
     end = start + timedelta(hours=2)

@@ -1,0 +1,87 @@
+"""Faults survived under load: Redis and RabbitMQ restarted while owners are writing. The
+assistant keeps answering every message, each conversation's tracker is whole and in order,
+and the event broker's events all arrive once RabbitMQ is back."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from bot import store
+from bot.analytics.consumer import consume
+from bot.store.models import ConversationEvent
+from tests.engines import restart_rabbitmq, restart_redis
+from tests.scale.talk import say, user_texts
+
+pytestmark = pytest.mark.model
+ROUNDS = 8
+
+
+def load_while(url: str, owners: list[str], fault) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """Every owner asks ROUNDS questions one after another while `fault` runs; returns the
+    texts each owner sent, and fails if any message went unanswered."""
+    sent: dict[str, list[str]] = {owner: [] for owner in owners}
+    failures: list[str] = []
+
+    def owner_writes(owner: str) -> None:
+        for round_ in range(ROUNDS):
+            text = f"装修押金多久能退?第{round_}问"
+            try:
+                if not say(url, owner, text):
+                    failures.append(f"{owner}: no answer to {text}")
+            except httpx.HTTPError as error:
+                failures.append(f"{owner}: {text}: {error}")
+            sent[owner].append(text)
+            time.sleep(0.2)
+
+    with ThreadPoolExecutor(len(owners)) as pool:
+        writing = [pool.submit(owner_writes, owner) for owner in owners]
+        time.sleep(1.0)
+        fault()
+        for future in writing:
+            future.result()
+    assert not failures, failures
+    return sent
+
+
+def test_a_redis_restart_under_load_loses_nothing(replicas, redis_url) -> None:
+    owners = [f"redis-{n}-{uuid.uuid4().hex[:6]}" for n in range(4)]
+    sent = load_while(replicas.rasa_url, owners, lambda: restart_redis(redis_url))
+    for owner in owners:
+        assert user_texts(replicas.rasa_url, owner) == sent[owner]
+
+
+def test_a_rabbitmq_restart_under_load_loses_no_event(replicas, rabbitmq_url,
+                                                     monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", replicas.database_url)
+    owners = [f"amqp-{n}-{uuid.uuid4().hex[:6]}" for n in range(4)]
+    sent = load_while(replicas.rasa_url, owners, lambda: restart_rabbitmq(rabbitmq_url))
+    for owner in owners:
+        assert user_texts(replicas.rasa_url, owner) == sent[owner]
+
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    worker = threading.Thread(target=loop.run_until_complete, daemon=True,
+                              args=(consume(rabbitmq_url, replicas.events_queue, stop),))
+    worker.start()
+
+    def kept() -> int:
+        with store.session_scope() as session:
+            return session.execute(select(func.count()).select_from(ConversationEvent).where(
+                ConversationEvent.sender_id.in_(owners),
+                ConversationEvent.kind == "message")).scalar_one()
+
+    expected = sum(len(texts) for texts in sent.values())
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and kept() < expected:
+        time.sleep(0.5)
+    loop.call_soon_threadsafe(stop.set)
+    worker.join(timeout=30)
+    assert kept() == expected, "every owner message reached the analytics, once"
