@@ -36,7 +36,12 @@ run: install
 	@ls models/*.tar.gz >/dev/null 2>&1 || $(MAKE) train
 	$(PY) -m bot db-upgrade
 	$(PY) -m bot endpoints
-	$(VENV)/bin/honcho start -f Procfile
+	@if [ -n "$$REDIS_URL" ] && [ -n "$$RABBITMQ_URL" ] && case "$$DATABASE_URL" in postgresql*) true;; *) false;; esac; then \
+	  echo "production layout: $${RASA_REPLICAS:-2} Rasa replicas behind the router (Procfile.scale)"; \
+	  $(VENV)/bin/honcho start -f Procfile.scale -p $${RASA_REPLICA_BASE_PORT:-5100} -c rasa=$${RASA_REPLICAS:-2}; \
+	else \
+	  $(VENV)/bin/honcho start -f Procfile; \
+	fi
 
 # Simulated owners through the REST channel against the running stack; see tools/bench.py.
 bench: install
