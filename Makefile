@@ -46,7 +46,7 @@ run: install
 # Simulated owners through the REST channel against the running stack; see tools/bench.py.
 bench: install
 	@ls models/*.tar.gz >/dev/null 2>&1 || $(MAKE) train
-	$(PY) -m tools.bench
+	$(PY) -m tools.bench $(if $(SCALE_OUT),--scale-out,)
 
 clean:
 	rm -rf reports .cache .pytest_cache results .rasa

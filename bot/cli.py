@@ -166,6 +166,16 @@ def analytics(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
+def nginx_config(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from bot.deploy.nginx import ProxySettings, render
+
+    stdout.write(render(ProxySettings(
+        listen=args.listen, routers=tuple(r.strip() for r in args.routers.split(",") if r.strip()),
+        certificate=args.certificate, certificate_key=args.certificate_key,
+        runtime_dir=args.runtime_dir, user=args.user)))
+    return 0
+
+
 def upgrade_database(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from bot.bootstrap import prepare_database
     from bot.store import database_url
@@ -359,6 +369,15 @@ def build_parser() -> argparse.ArgumentParser:
     consumer = commands.add_parser(
         "analytics", help="consume Rasa's events (RABBITMQ_URL) into the conversation analytics")
     consumer.set_defaults(handler=analytics)
+
+    proxy = commands.add_parser("nginx-config", help="print an nginx reverse-proxy configuration")
+    proxy.add_argument("--listen", default="443 ssl")
+    proxy.add_argument("--routers", default="127.0.0.1:5005", help="host:port,host:port")
+    proxy.add_argument("--certificate", default="/etc/ssl/certs/assistant.pem")
+    proxy.add_argument("--certificate-key", default="/etc/ssl/private/assistant.key")
+    proxy.add_argument("--runtime-dir", default="/var/lib/property-assistant/nginx")
+    proxy.add_argument("--user", default="www-data")
+    proxy.set_defaults(handler=nginx_config)
 
     database = commands.add_parser("db-upgrade", help="create or migrate the database")
     database.set_defaults(handler=upgrade_database)

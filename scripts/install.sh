@@ -23,6 +23,16 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
     echo "install: chromium not found (needs root and apt); the browser test will be skipped." >&2
   fi
 fi
+# The reverse-proxy example (docs/deploy/nginx.conf) is tested with Debian's nginx, likewise.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "install: installing Debian's nginx for the reverse-proxy test..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx) \
+      >/dev/null 2>&1 || echo "install: could not install nginx; the reverse-proxy test will be skipped." >&2
+  else
+    echo "install: nginx not found (needs root and apt); the reverse-proxy test will be skipped." >&2
+  fi
+fi
 stamp="$VENV/.lock-$(sha256sum "$LOCK" | cut -c1-16)"
 if [ -f "$stamp" ]; then
   exit 0

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from bot.bootstrap import prepare_database
 from bot.store.engine import engine_for
 from bot.store.models import metadata
+from tools.databases import postgres_problem, throwaway_database
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
-
-
-def _postgres_reachable(url: str) -> str | None:
-    """None when the server answers, else why not (for the skip message)."""
-    try:
-        with create_engine(url, future=True).connect() as connection:
-            connection.execute(text("select 1"))
-        return None
-    except Exception as error:  # noqa: BLE001 - any failure means "not here"
-        return f"{type(error).__name__}: {str(error).splitlines()[0]}"
 
 
 @contextmanager
@@ -33,21 +22,11 @@ def throwaway_postgres() -> Iterator[str]:
     skips (saying why) where there is no such server."""
     if not TEST_DATABASE_URL:
         pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL server to test against")
-    problem = _postgres_reachable(TEST_DATABASE_URL)
+    problem = postgres_problem(TEST_DATABASE_URL)
     if problem:
         pytest.skip(f"PostgreSQL at TEST_DATABASE_URL is not reachable ({problem})")
-    name = f"assistant_test_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(TEST_DATABASE_URL, future=True, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin.url.set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_database(TEST_DATABASE_URL) as url:
         yield url
-    finally:
-        engine_for(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")

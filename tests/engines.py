@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -77,3 +78,17 @@ def restart_rabbitmq(url: str, down_for: float = 2.0) -> None:
     time.sleep(down_for)
     subprocess.run(["rabbitmqctl", "start_app"], check=True, capture_output=True, timeout=120)
     _wait_for(lambda: _reachable(rabbitmq=url) is None)
+
+
+def restart_postgres(down_for: float = 3.0) -> None:
+    """Stop the machine's PostgreSQL cluster for `down_for` seconds and start it again."""
+    clusters = sorted(Path("/etc/postgresql").glob("*/main")) if Path("/etc/postgresql").exists() else []
+    if not (clusters and shutil.which("pg_ctlcluster")):
+        pytest.skip("no local PostgreSQL cluster (pg_ctlcluster) to restart on this machine")
+    version = clusters[-1].parent.name
+    subprocess.run(["pg_ctlcluster", version, "main", "stop", "-m", "fast"], check=True,
+                   capture_output=True, timeout=60)
+    time.sleep(down_for)
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
+                   check=True, capture_output=True, timeout=60)
+    _wait_for(lambda: subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode == 0)

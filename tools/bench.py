@@ -163,6 +163,48 @@ def tickets_per_sender(database_url: str, senders: list[str]) -> dict[str, int]:
     return {sender: len(store.tickets_of("rest", sender, limit=100)) for sender in senders}
 
 
+def scale_out(models: Path, rounds: int, out: Path) -> int:
+    """The same owners back to back against 1 and then 2 Rasa replicas behind the router, on
+    the real engines (PostgreSQL tracker, Redis lock, RabbitMQ broker), side by side with the
+    in-process floor."""
+    from tools.databases import postgres_problem, throwaway_database
+
+    server = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("TEST_DATABASE_URL") \
+        or "postgresql://postgres@127.0.0.1:5432/postgres"
+    engines = {"REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14",
+               "RABBITMQ_URL": os.environ.get("RABBITMQ_URL") or "amqp://guest:guest@127.0.0.1:5672/",
+               "RASA_EVENTS_QUEUE": "rasa_events_bench"}
+    problem = postgres_problem(server)
+    if problem:
+        print(f"bench: the scale-out mode needs PostgreSQL ({server}): {problem}", file=sys.stderr)
+        return 2
+    rows: dict[str, dict] = {}
+    for replicas in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp, throwaway_database(server, "assistant_bench") as db, \
+                running_stack(models, Path(tmp), db, replicas=replicas, engines=engines,
+                              router=True) as stack:
+            print(f"bench: {replicas} replica(s) behind the router at {stack.rasa_url}",
+                  file=sys.stderr)
+            steady = Phase(f"{replicas} replica(s), one message every 2 s")
+            asyncio.run(run_owners(stack.rasa_url, steady, f"steady{replicas}", rounds,
+                                   INTERVAL_SECONDS))
+            saturation = Phase(f"{replicas} replica(s), back to back")
+            asyncio.run(run_owners(stack.rasa_url, saturation, f"burst{replicas}", rounds, None))
+            rows[f"{replicas}_replica"] = {"steady": steady.summary(),
+                                           "saturation": saturation.summary()}
+            if replicas == 1:
+                rows["floor"] = in_process_floor(models, stack.endpoints, rounds).summary()
+    results = {"date": date.today().isoformat(),
+               "machine": f"{platform.machine()}, {psutil.cpu_count()} cores",
+               "engines": "PostgreSQL tracker, Redis lock, RabbitMQ broker, router", **rows}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps(results, ensure_ascii=False, indent=2))
+    lost = sum(row[phase]["unanswered"] for key, row in rows.items() if key != "floor"
+               for phase in ("steady", "saturation"))
+    return 1 if lost else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", default=str(ROOT / "models"))
@@ -170,8 +212,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "reports" / "bench.json"))
     parser.add_argument("--profile", action="store_true",
                         help="profile the in-process floor (cProfile) into reports/bench-profile.txt")
+    parser.add_argument("--scale-out", action="store_true",
+                        help="1 vs 2 Rasa replicas on PostgreSQL/Redis/RabbitMQ (reports/bench-scale-out.json)")
     args = parser.parse_args(argv)
     os.environ.update(quiet_env())
+    if args.scale_out:
+        return scale_out(Path(args.models), args.rounds,
+                         Path(args.out).with_name("bench-scale-out.json"))
 
     with tempfile.TemporaryDirectory() as tmp, running_stack(Path(args.models), Path(tmp)) as stack:
         print(f"bench: stack up at {stack.rasa_url}; {OWNERS} owners, {args.rounds} "

@@ -69,13 +69,15 @@ class RunningStack:
 
 @contextmanager
 def running_stack(models: Path, workdir: Path, database_url: str | None = None,
-                  replicas: int = 1, engines: dict[str, str] | None = None
-                  ) -> Iterator[RunningStack]:
+                  replicas: int = 1, engines: dict[str, str] | None = None,
+                  router: bool | None = None) -> Iterator[RunningStack]:
     """Action server and Rasa server(s) on a database of their own, stopped on exit.
 
     `engines` (REDIS_URL, RABBITMQ_URL) put Rasa on the real engines, with the tracker on
     `database_url` when that is PostgreSQL; with `replicas` > 1 a router spreads the traffic
-    by sender, as in production (`make run` with those variables set)."""
+    by sender, as in production (`make run` with those variables set); `router=True` puts
+    it in front of a single replica too (for comparing like with like)."""
+    routed = replicas > 1 if router is None else router
     from bot.deploy.engines import Engines, endpoints_yaml
 
     database_url = database_url or f"sqlite:///{workdir / 'assistant.db'}"
@@ -102,7 +104,7 @@ def running_stack(models: Path, workdir: Path, database_url: str | None = None,
             "--credentials", str(ROOT / "credentials.yml")]
     replica_urls = [f"http://127.0.0.1:{port}" for port in rasa_ports]
     entry = replica_urls[0]
-    if replicas > 1:
+    if routed:
         router_port = free_port()
         commands["router"] = [sys.executable, "-m", "bot", "router", "--host", "127.0.0.1",
                               "--port", str(router_port)]
@@ -120,7 +122,7 @@ def running_stack(models: Path, workdir: Path, database_url: str | None = None,
                       workdir / "actions.log")
         for name, url in zip([n for n in commands if n.startswith("rasa")], replica_urls):
             wait_until_up(f"{url}/status", stack.processes[name], workdir / f"{name}.log")
-        if replicas > 1:
+        if routed:
             wait_until_up(f"{entry}/status", stack.processes["router"], workdir / "router.log")
         yield stack
     finally:

@@ -78,7 +78,7 @@ def endpoints(engines: Engines) -> dict:
     if engines.database_url:
         db = Address.parse(engines.database_url)
         config["tracker_store"] = {
-            "type": "SQL", "dialect": "postgresql", "url": db.host, "port": db.port or 5432,
+            "type": "bot.deploy.tracker_store.PatientSQLTrackerStore", "dialect": "postgresql", "url": db.host, "port": db.port or 5432,
             "username": db.username, "password": db.password, "db": db.path,
         }
     if engines.redis_url:

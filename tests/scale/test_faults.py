@@ -1,6 +1,6 @@
-"""Faults survived under load: Redis and RabbitMQ restarted while owners are writing. The
-assistant keeps answering every message, each conversation's tracker is whole and in order,
-and the event broker's events all arrive once RabbitMQ is back."""
+"""Faults survived under load: Redis, PostgreSQL and RabbitMQ restarted while owners are
+writing. The assistant keeps answering every message, each conversation's tracker is whole
+and in order, and the event broker's events all arrive once RabbitMQ is back."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from bot import store
 from bot.analytics.consumer import consume
 from bot.store.models import ConversationEvent
-from tests.engines import restart_rabbitmq, restart_redis
+from tests.engines import restart_postgres, restart_rabbitmq, restart_redis
 from tests.scale.talk import say, user_texts
 
 pytestmark = pytest.mark.model
@@ -54,6 +54,14 @@ def load_while(url: str, owners: list[str], fault) -> dict[str, list[str]]:  # t
 def test_a_redis_restart_under_load_loses_nothing(replicas, redis_url) -> None:
     owners = [f"redis-{n}-{uuid.uuid4().hex[:6]}" for n in range(4)]
     sent = load_while(replicas.rasa_url, owners, lambda: restart_redis(redis_url))
+    for owner in owners:
+        assert user_texts(replicas.rasa_url, owner) == sent[owner]
+
+
+def test_postgresql_away_for_a_few_seconds_delays_answers_but_loses_nothing(replicas) -> None:
+    """The tracker store waits for the database instead of starting the owner afresh."""
+    owners = [f"pg-{n}-{uuid.uuid4().hex[:6]}" for n in range(4)]
+    sent = load_while(replicas.rasa_url, owners, lambda: restart_postgres(down_for=3.0))
     for owner in owners:
         assert user_texts(replicas.rasa_url, owner) == sent[owner]
 

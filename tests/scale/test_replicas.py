@@ -7,6 +7,9 @@ import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+from pathlib import Path
+
+import httpx
 import pytest
 
 from bot.deploy.router import ranked
@@ -119,3 +122,38 @@ def test_a_killed_replica_leaves_the_other_answering(replicas) -> None:
     assert moved, "some conversations lived on the killed replica"
     for owner in owners:
         assert user_texts(survivor, owner) == list(REPAIR), owner
+
+
+def test_nginx_spreads_the_traffic_over_the_routers(replicas, tmp_path) -> None:
+    """Debian's nginx with the configuration `python -m bot nginx-config` writes (the one in
+    docs/deploy/, here without TLS): a whole conversation through it."""
+    import shutil
+    import subprocess
+
+    from bot.deploy.nginx import ProxySettings, render
+    from tools.stack import free_port, wait_until_up
+
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        pytest.skip("Debian's nginx is not installed (make install adds it where it runs as root)")
+    port = free_port()
+    router = replicas.rasa_url.removeprefix("http://")
+    config = tmp_path / "nginx.conf"
+    config.write_text(render(ProxySettings(listen=f"127.0.0.1:{port}", routers=(router,),
+                                           runtime_dir=str(tmp_path), user="root")))
+    log = tmp_path / "nginx.out"
+    process = subprocess.Popen([nginx, "-c", str(config), "-g", "daemon off;"],
+                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        entry = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{entry}/status", process, log, seconds=30)
+        owner = f"nginx-{uuid.uuid4().hex[:8]}"
+        answers = [say(entry, owner, text) for text in REPAIR]
+        assert NUMBER.search(" ".join(answers[-1])), answers
+        assert user_texts(replicas.rasa_url, owner) == list(REPAIR)
+        too_big = httpx.post(f"{entry}/webhooks/rest/webhook", content=b"x" * (3 * 1024 * 1024),
+                             timeout=30)
+        assert too_big.status_code == 413, "refused at the door"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
