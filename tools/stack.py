@@ -82,6 +82,8 @@ def running_stack(models: Path, workdir: Path, database_url: str | None = None,
 
     database_url = database_url or f"sqlite:///{workdir / 'assistant.db'}"
     env = quiet_env(DATABASE_URL=database_url, **(engines or {}))
+    if engines:
+        env.setdefault("TICKET_LOCK_LIFETIME", "20")  # as Procfile.scale sets it
     subprocess.run([sys.executable, "-m", "bot", "db-upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
     action_port = free_port()

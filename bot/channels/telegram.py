@@ -48,6 +48,9 @@ class TelegramSettings:
     webhook_secret: str | None
     api_base_url: str
     attachments_dir: Path
+    # How long a claimed update may stay unfinished before a retry takes it over (its
+    # process presumably died): TELEGRAM_CLAIM_LEASE_SECONDS.
+    claim_lease: timedelta = timedelta(seconds=30)
 
     @classmethod
     def from_env(cls) -> "TelegramSettings":
@@ -57,6 +60,7 @@ class TelegramSettings:
             webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
             api_base_url=os.environ.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org"),
             attachments_dir=Path(os.environ.get("ATTACHMENTS_DIR", DEFAULT_ATTACHMENTS_DIR)),
+            claim_lease=timedelta(seconds=float(os.environ.get("TELEGRAM_CLAIM_LEASE_SECONDS", "30"))),
         )
 
     @property
@@ -188,18 +192,32 @@ class TelegramInput(InputChannel):
         return TelegramOutput(self.bot, self.limiter) if self.bot else None
 
     async def handle(self, update: Update,
-                     on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        """Claim the update once, then let one chat's messages pass one at a time."""
+                     on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
+        """Claim the update once, then let one chat's messages pass one at a time.
+
+        Returns the claim: "new" (handled now), "handled" (a replay), or "in_progress"
+        (another replica has it: the webhook asks Telegram to retry later, and if that
+        replica died the retry takes the update over once its lease has run out)."""
         assert self.bot is not None
         incoming = read_update(update)
         if incoming is None:
-            return
+            return "handled"
         now = datetime.now(timezone.utc)
         # The database is synchronous: keep it off the server's event loop.
-        if not await asyncio.to_thread(store.claim_inbound, CHANNEL, str(update.update_id),
-                                       incoming.chat_id, incoming.kind, now):
-            log.info("telegram: update %s already handled", update.update_id)
-            return
+        claim = await asyncio.to_thread(store.claim_delivery, CHANNEL, str(update.update_id),
+                                        incoming.chat_id, incoming.kind, now,
+                                        self.settings.claim_lease)
+        if claim != "new":
+            log.info("telegram: update %s %s", update.update_id, claim.replace("_", " "))
+            return claim
+        await self._handle_claimed(update, incoming, now, on_new_message)
+        await asyncio.to_thread(store.finish_delivery, CHANNEL, str(update.update_id),
+                                datetime.now(timezone.utc))
+        return claim
+
+    async def _handle_claimed(self, update: Update, incoming: "Incoming", now: datetime,
+                              on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        assert self.bot is not None
         output = TelegramOutput(self.bot, self.limiter)
         async with self._chat_locks[incoming.chat_id]:
             if incoming.callback_id:
@@ -299,7 +317,9 @@ class TelegramInput(InputChannel):
                 return response.text("malformed update", status=400)
             if update is None or not isinstance(data, dict) or "update_id" not in data:
                 return response.text("malformed update", status=400)
-            await self.handle(update, on_new_message)
+            if await self.handle(update, on_new_message) == "in_progress":
+                # Not "ok": Telegram keeps the update and delivers it again later.
+                return response.text("being handled; retry later", status=503)
             return response.text("ok")
 
         return hook

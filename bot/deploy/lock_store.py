@@ -1,16 +1,25 @@
-"""Rasa's Redis lock store, riding out a Redis restart.
+"""Rasa's Redis lock store, riding out a Redis restart and a replica that died holding a lock.
 
-Rasa's RedisLockStore gives up at the first connection error, so a Redis restart during a
-load would fail every message in flight. This is the same store (same keys, same tickets),
-whose Redis client retries with a short backoff for about REDIS_RETRY_SECONDS (default 15).
+- Rasa's RedisLockStore gives up at the first connection error, so a Redis restart during
+  a load would fail every message in flight. Here the Redis client retries with a short
+  backoff for about REDIS_RETRY_SECONDS (default 15).
+- When a replica dies while handling a conversation, its ticket stays in the lock until it
+  expires (TICKET_LOCK_LIFETIME). The next message's ticket, issued just after with the same
+  lifetime, expires at the same moment; Rasa then finds its own ticket gone and waits for
+  it forever (until the channel times out). Here a waiter whose ticket expired while
+  everything before it expired too takes its turn with a fresh ticket.
+Same keys, same ticket format: replicas with Rasa's own store can run beside these.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 
 import redis
-from rasa.core.lock_store import RedisLockStore
+from rasa.core.lock import Ticket, TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
@@ -32,3 +41,21 @@ class PatientRedisLockStore(RedisLockStore):
                                           redis.exceptions.TimeoutError, OSError)),
             retry_on_error=[redis.exceptions.ConnectionError, redis.exceptions.TimeoutError],
         )
+
+    async def _acquire_lock(self, conversation_id: str, ticket: int,
+                            wait_time_in_seconds: float) -> TicketLock:
+        while True:
+            lock = self.get_lock(conversation_id)
+            if not lock:
+                raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
+            if not lock.is_locked(ticket):
+                return lock
+            lock.remove_expired_tickets()
+            if all(other.number > ticket for other in lock.tickets):
+                # Ours expired while we waited, and so did everything before it (a holder
+                # that died): our turn, with a fresh lifetime.
+                lock.tickets.insert(0, Ticket(ticket, time.time() + LOCK_LIFETIME))
+                self.save_lock(lock)
+                continue
+            await asyncio.sleep(wait_time_in_seconds)
+            self.update_lock(conversation_id)

@@ -14,7 +14,8 @@ from bot.store.models import Attachment, ChannelWindow, InboundMessage, Outbound
 
 def claim_inbound(channel: str, external_id: str, sender_id: str, kind: str,
                   at: datetime) -> bool:
-    """True the first time a delivery is seen; False for a replay or a retry of it."""
+    """True the first time a delivery is seen; False for a replay or a retry of it. (For
+    channels whose retries must survive a crash mid-handling, see claim_delivery.)"""
     try:
         with session_scope() as session:
             session.add(InboundMessage(channel=channel, external_id=external_id,
@@ -23,6 +24,40 @@ def claim_inbound(channel: str, external_id: str, sender_id: str, kind: str,
         return True
     except IntegrityError:
         return False
+
+
+def claim_delivery(channel: str, external_id: str, sender_id: str, kind: str, at: datetime,
+                   lease: timedelta) -> str:
+    """Claim one delivery for handling, across processes: "new" (handle it), "handled"
+    (a replay: already done), or "in_progress" (another process has it right now). A claim
+    older than `lease` and never finished belonged to a process that died: it is taken over
+    ("new") by whoever sees it next, so the channel's retry is handled once, not lost."""
+    if claim_inbound(channel, external_id, sender_id, kind, at):
+        return "new"
+    with session_scope() as session:
+        row = session.execute(
+            select(InboundMessage).where(InboundMessage.channel == channel,
+                                         InboundMessage.external_id == external_id)
+        ).scalar_one()
+        if row.handled_at is not None:
+            return "handled"
+        if at - row.received_at < lease:
+            return "in_progress"
+        taken = session.execute(
+            update(InboundMessage)
+            .where(InboundMessage.id == row.id, InboundMessage.handled_at.is_(None),
+                   InboundMessage.received_at == row.received_at)
+            .values(received_at=at).execution_options(synchronize_session=False)
+        ).rowcount == 1
+        return "new" if taken else "in_progress"
+
+
+def finish_delivery(channel: str, external_id: str, at: datetime) -> None:
+    with session_scope() as session:
+        session.execute(
+            update(InboundMessage)
+            .where(InboundMessage.channel == channel, InboundMessage.external_id == external_id)
+            .values(handled_at=at).execution_options(synchronize_session=False))
 
 
 def _touch_window(session, channel: str, sender_id: str, at: datetime) -> None:  # type: ignore[no-untyped-def]

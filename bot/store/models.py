@@ -205,6 +205,9 @@ class InboundMessage(Base):
     sender_id = Column(String(128), nullable=False)
     kind = Column(String(16), nullable=False)  # text / photo / voice / location / contact / event
     received_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+    # Set once the message was handled to the end; a claim without it whose process died is
+    # taken over by the channel's next retry (see store.channels.claim_delivery).
+    handled_at = Column(UtcDateTime())
 
 
 class Attachment(Base):

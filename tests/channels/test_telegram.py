@@ -191,6 +191,28 @@ def test_a_person_takes_over_speaks_and_hands_back(telegram_stack, fake) -> None
     assert "物业客户服务中心" in say(telegram_stack, fake, chat, message_update(chat, text="你好"))
 
 
+def test_an_update_whose_replica_died_is_handled_once_on_retry(telegram_stack, fake) -> None:
+    """A claim another replica holds is answered 503 (Telegram retries later); once its
+    lease has run out the retry is handled, once."""
+    from datetime import datetime, timedelta, timezone
+
+    chat = 7200
+    update = message_update(chat, text="你好")
+    # Another replica claimed this update a moment ago and is still working on it.
+    store.claim_delivery("telegram", str(update["update_id"]), str(chat), "text",
+                         datetime.now(timezone.utc), timedelta(seconds=30))
+    assert post(telegram_stack, update).status_code == 503
+    assert fake.texts_to(chat) == [], "not handled twice"
+    # That replica died: its claim is older than the lease.
+    stale = message_update(chat, text="你好")
+    store.claim_delivery("telegram", str(stale["update_id"]), str(chat), "text",
+                         datetime.now(timezone.utc) - timedelta(minutes=5), timedelta(seconds=30))
+    assert say(telegram_stack, fake, chat, stale), "the retry is answered"
+    before = len(fake.texts_to(chat))
+    assert post(telegram_stack, stale).status_code == 200
+    assert len(fake.texts_to(chat)) == before, "and only once"
+
+
 def test_a_callback_over_telegram_with_buttons_and_free_text(telegram_stack, fake,
                                                              monkeypatch) -> None:
     """The scheduler starts the callback through Rasa; the owner answers with buttons and

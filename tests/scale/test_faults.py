@@ -93,3 +93,16 @@ def test_a_rabbitmq_restart_under_load_loses_no_event(replicas, rabbitmq_url,
     loop.call_soon_threadsafe(stop.set)
     worker.join(timeout=30)
     assert kept() == expected, "every owner message reached the analytics, once"
+
+
+def test_a_replica_killed_while_answering_leaves_every_message_answered_once(replicas) -> None:
+    """Owners keep writing while the replica that holds some of them is killed: the router
+    sends the interrupted request to the next replica; no message is lost or kept twice."""
+    from bot.deploy.router import ranked
+
+    victim = replicas.replica_urls[0]
+    owners = [f"crash-{n}-{uuid.uuid4().hex[:6]}" for n in range(8)]
+    assert any(ranked(replicas.replica_urls, owner)[0] == victim for owner in owners)
+    sent = load_while(replicas.rasa_url, owners, lambda: replicas.stop("rasa0"))
+    for owner in owners:
+        assert user_texts(replicas.rasa_url, owner) == sent[owner], owner
