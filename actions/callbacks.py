@@ -18,9 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import form_reads_new_message, latest_intent, latest_text, now
-from actions.people import escalate_conversation
+from actions.people import queue_for_a_person
 from bot import store, texts
-from bot.handoff import waiting_message
 from bot.surveys import conduct
 from bot.surveys.answers import read_scale, read_yes_no
 from bot.surveys.conduct import CallbackClosed, Prompt
@@ -146,6 +145,12 @@ class ActionFinishCallback(Action):
         return [SlotSet("callback_id", None), SlotSet(SLOT, None)]
 
 
+def _leave_the_callback() -> list[EventType]:
+    """The form ends and forgets the callback; the database keeps what was answered."""
+    return [SlotSet("callback_id", None), SlotSet(SLOT, None),
+            SlotSet("requested_slot", None), ActiveLoop(None)]
+
+
 class ActionSetAsideCallback(Action):
     """A new request in the middle of a callback: handle that first, call back tomorrow."""
 
@@ -159,8 +164,7 @@ class ActionSetAsideCallback(Action):
             store.reschedule(callback_id, next_allowed(now() + conduct.SET_ASIDE_FOR),
                              count_attempt=False)
         dispatcher.utter_message(text=texts.CALLBACK_SET_ASIDE)
-        return [SlotSet("callback_id", None), SlotSet(SLOT, None),
-                SlotSet("requested_slot", None), ActiveLoop(None)]
+        return _leave_the_callback()
 
 
 class ActionCallbackToPerson(Action):
@@ -174,13 +178,8 @@ class ActionCallbackToPerson(Action):
         callback_id = _callback_id(tracker)
         if callback_id is not None:
             store.finish_callback(callback_id, "handed_to_person", now(), "asked_for_person")
-        escalation = escalate_conversation(tracker, "asked")
-        if escalation is None:
-            dispatcher.utter_message(response="utter_human_requested")
-        else:
-            dispatcher.utter_message(text=waiting_message(escalation, now()))
-        return [SlotSet("callback_id", None), SlotSet(SLOT, None),
-                SlotSet("requested_slot", None), ActiveLoop(None)]
+        queue_for_a_person(dispatcher, tracker)
+        return _leave_the_callback()
 
 
 class ActionSessionStart(Action):

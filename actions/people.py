@@ -45,6 +45,15 @@ def escalate_conversation(tracker: Tracker, reason: str,
         return None
 
 
+def queue_for_a_person(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The owner asked for a person: queue them and say when someone will be in touch."""
+    escalation = escalate_conversation(tracker, "asked")
+    if escalation is None:
+        dispatcher.utter_message(response="utter_human_requested")
+    else:
+        dispatcher.utter_message(text=waiting_message(escalation, now()))
+
+
 class ActionFallback(Action):
     def name(self) -> str:
         return "action_fallback"
@@ -67,9 +76,5 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        escalation = escalate_conversation(tracker, "asked")
-        if escalation is None:
-            dispatcher.utter_message(response="utter_human_requested")
-        else:
-            dispatcher.utter_message(text=waiting_message(escalation, now()))
+        queue_for_a_person(dispatcher, tracker)
         return []

@@ -28,20 +28,21 @@ def _reachable(**urls: str | None) -> str | None:
         return str(error)
 
 
+def _answering(engine: str, url: str) -> str:
+    problem = _reachable(**{engine: url})
+    if problem:
+        pytest.skip(f"no {engine} to test against: {problem}")
+    return url
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    problem = _reachable(redis=REDIS_URL)
-    if problem:
-        pytest.skip(f"no Redis to test against: {problem}")
-    return REDIS_URL
+    return _answering("redis", REDIS_URL)
 
 
 @pytest.fixture(scope="session")
 def rabbitmq_url() -> str:
-    problem = _reachable(rabbitmq=RABBITMQ_URL)
-    if problem:
-        pytest.skip(f"no RabbitMQ to test against: {problem}")
-    return RABBITMQ_URL
+    return _answering("rabbitmq", RABBITMQ_URL)
 
 
 def _wait_for(check, seconds: float = 60) -> None:  # type: ignore[no-untyped-def]

@@ -105,57 +105,39 @@ def returned_escalations(limit: int = 50) -> list[EscalationRecord]:
         return [_record(row) for row in rows]
 
 
-def take_over(escalation_id: int, agent_login: str, at: datetime | None = None) -> bool:
-    """Give a waiting conversation to one agent. A single conditional UPDATE, so when two
-    agents press "take over" together exactly one of them gets it."""
+def _move(escalation_id: int, *conditions, **values) -> bool:  # type: ignore[no-untyped-def]
+    """One conditional UPDATE: True when this call made the change. Two agents (or an agent
+    and a supervisor) pressing together cannot both succeed."""
     with session_scope() as session:
-        taken = session.execute(
-            update(Escalation)
-            .where(Escalation.id == escalation_id, Escalation.status == "waiting")
-            .values(status="held", holder=agent_login, taken_at=at)
-            .execution_options(synchronize_session=False)
-        )
-        return taken.rowcount == 1
+        return session.execute(
+            update(Escalation).where(Escalation.id == escalation_id, *conditions)
+            .values(**values).execution_options(synchronize_session=False)
+        ).rowcount == 1
+
+
+def take_over(escalation_id: int, agent_login: str, at: datetime | None = None) -> bool:
+    """Give a waiting conversation to one agent; exactly one of several racing gets it."""
+    return _move(escalation_id, Escalation.status == "waiting",
+                 status="held", holder=agent_login, taken_at=at)
 
 
 def release(escalation_id: int, agent_login: str) -> bool:
     """Undo a take-over that could not be completed (the assistant could not be paused)."""
-    with session_scope() as session:
-        released = session.execute(
-            update(Escalation)
-            .where(Escalation.id == escalation_id, Escalation.status == "held",
-                   Escalation.holder == agent_login)
-            .values(status="waiting", holder=None, taken_at=None)
-            .execution_options(synchronize_session=False)
-        )
-        return released.rowcount == 1
+    return _move(escalation_id, Escalation.status == "held", Escalation.holder == agent_login,
+                 status="waiting", holder=None, taken_at=None)
 
 
 def reassign(escalation_id: int, to_login: str, at: datetime) -> bool:
     """A supervisor gives an open conversation to another agent (held from now on)."""
-    with session_scope() as session:
-        moved = session.execute(
-            update(Escalation)
-            .where(Escalation.id == escalation_id,
-                   Escalation.status.in_(("waiting", "held")))
-            .values(status="held", holder=to_login, taken_at=at)
-            .execution_options(synchronize_session=False)
-        )
-        return moved.rowcount == 1
+    return _move(escalation_id, Escalation.status.in_(("waiting", "held")),
+                 status="held", holder=to_login, taken_at=at)
 
 
 def hand_back(escalation_id: int, agent_login: str, summary: str,
               at: datetime | None = None) -> bool:
     """Return a held conversation to the assistant; only its holder can."""
-    with session_scope() as session:
-        returned = session.execute(
-            update(Escalation)
-            .where(Escalation.id == escalation_id, Escalation.status == "held",
-                   Escalation.holder == agent_login)
-            .values(status="returned", summary=summary, returned_at=at)
-            .execution_options(synchronize_session=False)
-        )
-        return returned.rowcount == 1
+    return _move(escalation_id, Escalation.status == "held", Escalation.holder == agent_login,
+                 status="returned", summary=summary, returned_at=at)
 
 
 def add_escalation_event(escalation_id: int, actor: str, kind: str, text: str | None,
