@@ -316,8 +316,6 @@ class WeChatInput(InputChannel):
         self.settings = settings
         self.crypto: WeChatCrypto | None = None
         self.client: CustomerServiceClient | None = None
-        # The options last offered to each owner, so "1" can mean the first button.
-        self._offered: dict[str, list[dict[str, Any]]] = {}
         # Handling that outlived the reply budget; kept so it is not collected mid-way.
         self._background: set[asyncio.Task] = set()
         if not settings.enabled:
@@ -416,15 +414,15 @@ class WeChatInput(InputChannel):
         """Rasa outlived the budget: its replies go through the customer-service API."""
         handled = await job
         text = render(collector.messages) if handled else texts.WECHAT_SORRY
-        self._remember_options(openid, collector.messages)
+        await self._remember_options(openid, collector.messages)
         await self._send(openid, split_for_wechat(text))
 
-    def _remember_options(self, openid: str, messages: list[dict[str, Any]]) -> None:
+    @staticmethod
+    async def _remember_options(openid: str, messages: list[dict[str, Any]]) -> None:
+        """In the database, so the owner's "1" means the same on every replica."""
         offered = [m["buttons"] for m in messages if m.get("buttons")]
-        if offered:
-            self._offered[openid] = offered[-1]
-        else:
-            self._offered.pop(openid, None)
+        await asyncio.to_thread(store.remember_offered, CHANNEL, openid,
+                                offered[-1] if offered else None)
 
     async def handle(self, incoming: Incoming, deadline: float,
                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
@@ -442,7 +440,8 @@ class WeChatInput(InputChannel):
                                     reference, None, now)
         if not incoming.text:
             return incoming.direct_reply or ""
-        text = _chosen_payload(incoming.text, self._offered.get(incoming.sender)) or incoming.text
+        offered = await asyncio.to_thread(store.offered_to, CHANNEL, incoming.sender)
+        text = _chosen_payload(incoming.text, offered) or incoming.text
         collector = CollectingOutputChannel()
         job = asyncio.ensure_future(self._ask_rasa(on_new_message, UserMessage(
             text, collector, incoming.sender, input_channel=CHANNEL,
@@ -456,7 +455,7 @@ class WeChatInput(InputChannel):
                      incoming.external_id)
             self._in_background(self._deliver_later(incoming.sender, job, collector))
             return incoming.direct_reply or ""
-        self._remember_options(incoming.sender, collector.messages)
+        await self._remember_options(incoming.sender, collector.messages)
         return render(collector.messages) if handled else texts.WECHAT_SORRY
 
     @staticmethod

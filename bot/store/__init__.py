@@ -57,8 +57,10 @@ from bot.store.channels import (
     finish_delivery,
     inbound_count,
     last_inbound_at,
+    offered_to,
     outbound_failures,
     record_outbound_failure,
+    remember_offered,
     save_attachment,
 )
 from bot.store.escalations import (
@@ -154,8 +156,10 @@ __all__ = [
     "finish_delivery",
     "inbound_count",
     "last_inbound_at",
+    "offered_to",
     "outbound_failures",
     "record_outbound_failure",
+    "remember_offered",
     "save_attachment",
     "AgentRecord",
     "ContactRecord",

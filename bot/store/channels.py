@@ -3,6 +3,7 @@ attachments, undeliverable replies, and when each owner last wrote."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -69,6 +70,25 @@ def _touch_window(session, channel: str, sender_id: str, at: datetime) -> None: 
         session.add(ChannelWindow(channel=channel, sender_id=sender_id, last_inbound_at=at))
     elif window.last_inbound_at < at:
         window.last_inbound_at = at
+
+
+def remember_offered(channel: str, sender_id: str, options: list[dict] | None) -> None:
+    """The buttons just offered as numbered options (None: nothing on offer any more)."""
+    with session_scope() as session:
+        session.execute(
+            update(ChannelWindow)
+            .where(ChannelWindow.channel == channel, ChannelWindow.sender_id == sender_id)
+            .values(offered=json.dumps(options, ensure_ascii=False) if options else None)
+            .execution_options(synchronize_session=False))
+
+
+def offered_to(channel: str, sender_id: str) -> list[dict] | None:
+    with session_scope() as session:
+        raw = session.execute(
+            select(ChannelWindow.offered).where(ChannelWindow.channel == channel,
+                                                ChannelWindow.sender_id == sender_id)
+        ).scalar_one_or_none()
+    return json.loads(raw) if raw else None
 
 
 def last_inbound_at(channel: str, sender_id: str) -> datetime | None:

@@ -248,6 +248,9 @@ class ChannelWindow(Base):
     channel = Column(String(32), nullable=False)
     sender_id = Column(String(128), nullable=False)
     last_inbound_at = Column(UtcDateTime(), nullable=False)
+    # The buttons last offered as numbered options (JSON), so "1" means the first of them
+    # on whichever replica the owner's answer reaches.
+    offered = Column(Text)
 
 
 class Agent(Base):

@@ -344,6 +344,18 @@ def test_the_repair_conversation_over_wechat(plain: WeChatServers) -> None:
     assert ticket.phone == "13800138000"
 
 
+def test_numbered_options_are_remembered_in_the_database(plain: WeChatServers) -> None:
+    """What "2" means is read from the database, so it holds on whichever replica (or after
+    whichever restart) the owner's answer arrives: options written by another process count."""
+    openid = new_openid()
+    plain.say(openid, text_xml(openid, "你好"))
+    store.remember_offered("wechat", openid, [{"title": "报修", "payload": "我要报修"},
+                                              {"title": "装修押金怎么退", "payload": "装修押金怎么退"}])
+    answer = plain.say(openid, text_xml(openid, "2"))
+    assert "押金" in answer, answer
+    assert store.offered_to("wechat", openid) is None, "nothing on offer after a plain answer"
+
+
 def test_a_photo_is_kept_and_goes_with_the_ticket(plain: WeChatServers) -> None:
     openid = new_openid()
     plain.say(openid, text_xml(openid, "你好,我家卫生间漏水了"))
