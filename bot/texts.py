@@ -120,6 +120,8 @@ PHOTO_RECEIVED = "照片已收到,我们会把它附在您的工单上,方便师
 VOICE_ASK_TO_TYPE = "抱歉,我暂时听不了语音。您的语音已经保存,麻烦您用文字再描述一下问题,谢谢!"
 LOCATION_RECEIVED = "位置已收到。为了让师傅准确找到您,请再告诉我楼栋、单元和房号。"
 UNSUPPORTED_MESSAGE = "抱歉,这类消息我暂时看不了,请用文字告诉我您需要什么帮助。"
+STILL_WORKING = "抱歉让您久等了,系统正在处理您的消息,处理完会马上回复您,请稍候。"
+TRY_AGAIN_SHORTLY = "抱歉,系统暂时出了点问题。您的消息我们已经收到,稍后会自动为您处理,不用重复发送。"
 CHANNEL_OFF = "This channel is not configured on this server (该渠道未启用)."
 
 # --- WeChat channel ---

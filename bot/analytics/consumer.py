@@ -18,41 +18,36 @@ from bot.analytics.events import observe
 log = logging.getLogger(__name__)
 
 
+async def _keep(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+    try:
+        event = json.loads(message.body)
+    except ValueError:
+        log.warning("not JSON, dropped: %r", message.body[:200])
+        await message.ack()
+        return
+    observed = observe(event) if isinstance(event, dict) else None
+    if observed is not None:
+        try:
+            await asyncio.to_thread(store.record_conversation_event, observed)
+        except SQLAlchemyError:
+            # The database is away: give the event back and try again shortly.
+            log.warning("database unavailable; event returned to the queue")
+            await asyncio.sleep(1)
+            await message.nack(requeue=True)
+            return
+    await message.ack()
+
+
 async def consume(url: str, queue_name: str, stop: asyncio.Event | None = None) -> None:
-    stop = stop or asyncio.Event()
+    """Keep what the events say until `stop` is set (forever by default)."""
     connection = await aio_pika.connect_robust(url)
     async with connection:
         channel = await connection.channel()
         await channel.set_qos(prefetch_count=50)
         # Declared as Rasa's pika broker declares it, so either may start first.
         queue = await channel.declare_queue(queue_name, durable=True)
-        async with queue.iterator() as messages:
-            waiting_for_stop = asyncio.create_task(stop.wait())
-            while not stop.is_set():
-                next_message = asyncio.create_task(messages.__anext__())
-                done, _ = await asyncio.wait({next_message, waiting_for_stop},
-                                             return_when=asyncio.FIRST_COMPLETED)
-                if next_message not in done:
-                    next_message.cancel()
-                    break
-                message = next_message.result()
-                try:
-                    event = json.loads(message.body)
-                except ValueError:
-                    log.warning("not JSON, dropped: %r", message.body[:200])
-                    await message.ack()
-                    continue
-                observed = observe(event) if isinstance(event, dict) else None
-                if observed is not None:
-                    try:
-                        await asyncio.to_thread(store.record_conversation_event, observed)
-                    except SQLAlchemyError:
-                        # The database is away: give the event back and try again shortly.
-                        log.warning("database unavailable; event returned to the queue")
-                        await message.nack(requeue=True)
-                        await asyncio.sleep(1)
-                        continue
-                await message.ack()
+        await queue.consume(_keep)
+        await (stop or asyncio.Event()).wait()
 
 
 def run(url: str, queue_name: str) -> None:

@@ -19,18 +19,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from sqlalchemy.exc import SQLAlchemyError
 from telegram.error import RetryAfter, TelegramError
 
 from bot import store, texts
 from bot.channels.limits import MAX_BODY_BYTES, MAX_TEXT_CHARS
 from bot.channels.ratelimit import RateLimiter
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -51,6 +54,10 @@ class TelegramSettings:
     # How long a claimed update may stay unfinished before a retry takes it over (its
     # process presumably died): TELEGRAM_CLAIM_LEASE_SECONDS.
     claim_lease: timedelta = timedelta(seconds=30)
+    # After how many seconds of waiting the owner is told we are on it, and how long a
+    # database outage is waited out: TELEGRAM_APOLOGY_SECONDS, TELEGRAM_DATABASE_WAIT_SECONDS.
+    apology_after: float = 5.0
+    database_wait: float = 30.0
 
     @classmethod
     def from_env(cls) -> "TelegramSettings":
@@ -61,6 +68,8 @@ class TelegramSettings:
             api_base_url=os.environ.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org"),
             attachments_dir=Path(os.environ.get("ATTACHMENTS_DIR", DEFAULT_ATTACHMENTS_DIR)),
             claim_lease=timedelta(seconds=float(os.environ.get("TELEGRAM_CLAIM_LEASE_SECONDS", "30"))),
+            apology_after=float(os.environ.get("TELEGRAM_APOLOGY_SECONDS", "5")),
+            database_wait=float(os.environ.get("TELEGRAM_DATABASE_WAIT_SECONDS", "30")),
         )
 
     @property
@@ -197,22 +206,62 @@ class TelegramInput(InputChannel):
 
         Returns the claim: "new" (handled now), "handled" (a replay), or "in_progress"
         (another replica has it: the webhook asks Telegram to retry later, and if that
-        replica died the retry takes the update over once its lease has run out)."""
+        replica died the retry takes the update over once its lease has run out).
+
+        However long it takes (a database restart makes everything wait), the owner is told
+        after TELEGRAM_APOLOGY_SECONDS that we are on it; if it fails outright they hear so,
+        the claim is given up and the error goes up (webhook: 500, so Telegram delivers the
+        update again; polling: asked for again), so the message is not lost."""
         assert self.bot is not None
         incoming = read_update(update)
         if incoming is None:
             return "handled"
+        output = TelegramOutput(self.bot, self.limiter)
+        work = asyncio.ensure_future(self._claim_and_handle(update, incoming, on_new_message))
+        try:
+            return await asyncio.wait_for(asyncio.shield(work), self.settings.apology_after)
+        except asyncio.TimeoutError:
+            await output.send_text_message(incoming.chat_id, texts.STILL_WORKING)
+        except Exception:
+            await output.send_text_message(incoming.chat_id, texts.TRY_AGAIN_SHORTLY)
+            raise
+        try:
+            return await work
+        except Exception:
+            await output.send_text_message(incoming.chat_id, texts.TRY_AGAIN_SHORTLY)
+            raise
+
+    async def _database(self, work: Callable[..., T], *args: Any) -> T:
+        """A store call off the event loop, waiting out a short database outage."""
+        deadline = asyncio.get_running_loop().time() + self.settings.database_wait
+        delay = 0.2
+        while True:
+            try:
+                return await asyncio.to_thread(work, *args)
+            except SQLAlchemyError:
+                if asyncio.get_running_loop().time() + delay > deadline:
+                    raise
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+
+    async def _claim_and_handle(self, update: Update, incoming: "Incoming",
+                                on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
         now = datetime.now(timezone.utc)
-        # The database is synchronous: keep it off the server's event loop.
-        claim = await asyncio.to_thread(store.claim_delivery, CHANNEL, str(update.update_id),
-                                        incoming.chat_id, incoming.kind, now,
-                                        self.settings.claim_lease)
+        key = str(update.update_id)
+        claim = await self._database(store.claim_delivery, CHANNEL, key, incoming.chat_id,
+                                     incoming.kind, now, self.settings.claim_lease)
         if claim != "new":
             log.info("telegram: update %s %s", update.update_id, claim.replace("_", " "))
             return claim
-        await self._handle_claimed(update, incoming, now, on_new_message)
-        await asyncio.to_thread(store.finish_delivery, CHANNEL, str(update.update_id),
-                                datetime.now(timezone.utc))
+        try:
+            await self._handle_claimed(update, incoming, now, on_new_message)
+        except Exception:
+            try:
+                await self._database(store.release_delivery, CHANNEL, key)
+            except SQLAlchemyError:
+                pass  # the claim's lease runs out instead
+            raise
+        await self._database(store.finish_delivery, CHANNEL, key, datetime.now(timezone.utc))
         return claim
 
     async def _handle_claimed(self, update: Update, incoming: "Incoming", now: datetime,
@@ -228,8 +277,8 @@ class TelegramInput(InputChannel):
             if incoming.attachment:
                 kind, reference = incoming.attachment
                 path = await self._download(kind, reference)
-                await asyncio.to_thread(store.save_attachment, CHANNEL, incoming.chat_id, kind,
-                                        reference, path, now)
+                await self._database(store.save_attachment, CHANNEL, incoming.chat_id, kind,
+                                     reference, path, now)
             if incoming.direct_reply:
                 await output.send_text_message(incoming.chat_id, incoming.direct_reply)
             if incoming.text:
@@ -268,11 +317,14 @@ class TelegramInput(InputChannel):
                 await asyncio.sleep(5)
                 continue
             for update in updates:
-                offset = update.update_id + 1
                 try:
                     await self.handle(update, on_new_message)
-                except Exception:  # noqa: BLE001 - one bad update must not stop polling
-                    log.exception("telegram: update %s failed", update.update_id)
+                except Exception:  # noqa: BLE001 - a failure must not stop polling
+                    log.exception("telegram: update %s failed; asking again in 5 s",
+                                  update.update_id)
+                    await asyncio.sleep(5)
+                    break  # offset stays: the failed update comes back with the next poll
+                offset = update.update_id + 1
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint("telegram_webhook", __name__)

@@ -60,6 +60,7 @@ from bot.store.channels import (
     offered_to,
     outbound_failures,
     record_outbound_failure,
+    release_delivery,
     remember_offered,
     save_attachment,
 )
@@ -159,6 +160,7 @@ __all__ = [
     "offered_to",
     "outbound_failures",
     "record_outbound_failure",
+    "release_delivery",
     "remember_offered",
     "save_attachment",
     "AgentRecord",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.engine import session_scope
@@ -51,6 +51,16 @@ def claim_delivery(channel: str, external_id: str, sender_id: str, kind: str, at
             .values(received_at=at).execution_options(synchronize_session=False)
         ).rowcount == 1
         return "new" if taken else "in_progress"
+
+
+def release_delivery(channel: str, external_id: str) -> None:
+    """Give up an unfinished claim (its handling failed), so the next delivery is new."""
+    with session_scope() as session:
+        session.execute(
+            delete(InboundMessage)
+            .where(InboundMessage.channel == channel, InboundMessage.external_id == external_id,
+                   InboundMessage.handled_at.is_(None))
+            .execution_options(synchronize_session=False))
 
 
 def finish_delivery(channel: str, external_id: str, at: datetime) -> None:

@@ -31,3 +31,12 @@ def test_a_claim_left_by_a_dead_process_is_taken_over_once(database) -> None:
     assert sorted(outcomes) == ["in_progress"] * 5 + ["new"]
     store.finish_delivery("telegram", "u-1", later)
     assert claim(later + timedelta(minutes=1)) == "handled"
+
+
+def test_a_failed_handling_gives_the_claim_up_for_the_next_delivery(database) -> None:
+    assert claim(NOW) == "new"
+    store.release_delivery("telegram", "u-1")
+    assert claim(NOW + timedelta(seconds=1)) == "new", "handled on the next delivery"
+    store.finish_delivery("telegram", "u-1", NOW + timedelta(seconds=2))
+    store.release_delivery("telegram", "u-1")
+    assert claim(NOW + timedelta(seconds=3)) == "handled", "a finished one is never given up"
