@@ -454,7 +454,8 @@ class WeChatInput(InputChannel):
             log.info("wechat: Rasa took longer than the budget for %s; replying later",
                      incoming.external_id)
             self._in_background(self._deliver_later(incoming.sender, job, collector))
-            return incoming.direct_reply or ""
+            # The passive reply tells the owner we are on it; the answer follows.
+            return incoming.direct_reply or texts.STILL_WORKING
         await self._remember_options(incoming.sender, collector.messages)
         return render(collector.messages) if handled else texts.WECHAT_SORRY
 

@@ -29,8 +29,14 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  // After this long without an answer the owner is told we are on it (the answer follows).
+  const PATIENCE_MS = 5000;
+
   async function say(message, shown) {
     show("owner", shown || message);
+    const patience = setTimeout(
+      () => show("bot waiting", "抱歉让您久等了,系统正在处理您的消息,处理完会马上回复您,请稍候。"),
+      PATIENCE_MS);
     try {
       const response = await fetch("/api/message", {
         method: "POST",
@@ -44,6 +50,8 @@
       }
     } catch (error) {
       show("error", "网络连接失败,请检查后重试。");
+    } finally {
+      clearTimeout(patience);
     }
   }
 
