@@ -409,13 +409,14 @@ class WeChatInput(InputChannel):
         for part in parts:
             await output.send_text_message(openid, part)
 
-    async def _deliver_later(self, openid: str, job: asyncio.Future,
+    async def _deliver_later(self, incoming: Incoming, job: asyncio.Future,
                              collector: CollectingOutputChannel) -> None:
         """Rasa outlived the budget: its replies go through the customer-service API."""
         handled = await job
         text = render(collector.messages) if handled else texts.WECHAT_SORRY
-        await self._remember_options(openid, collector.messages)
-        await self._send(openid, split_for_wechat(text))
+        await self._remember_options(incoming.sender, collector.messages)
+        await self._finished(incoming)
+        await self._send(incoming.sender, split_for_wechat(text))
 
     @staticmethod
     async def _remember_options(openid: str, messages: list[dict[str, Any]]) -> None:
@@ -427,18 +428,35 @@ class WeChatInput(InputChannel):
     async def handle(self, incoming: Incoming, deadline: float,
                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
         """What to answer in the HTTP reply ("" for "success"). Claims the delivery first:
-        a retry of a claimed message is answered at once and goes no further."""
+        a retry of a message being handled or handled already is answered at once and goes
+        no further. WeChat retries only when we did not answer within 5 s, which a live
+        replica always does (the reply budget); so a claim older than the budget belongs to
+        a replica that died, and the retry takes it over."""
         now = datetime.now(timezone.utc)
-        claimed = await asyncio.to_thread(store.claim_inbound, CHANNEL, incoming.external_id,
-                                          incoming.sender, incoming.kind, now)
-        if not claimed:
-            log.info("wechat: %s already handled", incoming.external_id)
+        claim = await asyncio.to_thread(
+            store.claim_delivery, CHANNEL, incoming.external_id, incoming.sender, incoming.kind,
+            now, timedelta(seconds=self.settings.reply_budget_seconds))
+        if claim != "new":
+            log.info("wechat: %s %s", incoming.external_id, claim.replace("_", " "))
             return ""
+        try:
+            return await self._handle_claimed(incoming, now, deadline, on_new_message)
+        except Exception:
+            await asyncio.to_thread(store.release_delivery, CHANNEL, incoming.external_id)
+            raise
+
+    async def _finished(self, incoming: Incoming) -> None:
+        await asyncio.to_thread(store.finish_delivery, CHANNEL, incoming.external_id,
+                                datetime.now(timezone.utc))
+
+    async def _handle_claimed(self, incoming: Incoming, now: datetime, deadline: float,
+                              on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
         if incoming.attachment:
             kind, reference = incoming.attachment
             await asyncio.to_thread(store.save_attachment, CHANNEL, incoming.sender, kind,
                                     reference, None, now)
         if not incoming.text:
+            await self._finished(incoming)
             return incoming.direct_reply or ""
         offered = await asyncio.to_thread(store.offered_to, CHANNEL, incoming.sender)
         text = _chosen_payload(incoming.text, offered) or incoming.text
@@ -453,10 +471,11 @@ class WeChatInput(InputChannel):
         except asyncio.TimeoutError:
             log.info("wechat: Rasa took longer than the budget for %s; replying later",
                      incoming.external_id)
-            self._in_background(self._deliver_later(incoming.sender, job, collector))
+            self._in_background(self._deliver_later(incoming, job, collector))
             # The passive reply tells the owner we are on it; the answer follows.
             return incoming.direct_reply or texts.STILL_WORKING
         await self._remember_options(incoming.sender, collector.messages)
+        await self._finished(incoming)
         return render(collector.messages) if handled else texts.WECHAT_SORRY
 
     @staticmethod

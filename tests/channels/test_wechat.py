@@ -344,6 +344,25 @@ def test_the_repair_conversation_over_wechat(plain: WeChatServers) -> None:
     assert ticket.phone == "13800138000"
 
 
+def test_a_push_whose_replica_died_is_handled_on_wechats_retry(plain: WeChatServers) -> None:
+    """WeChat retries only when we did not answer within 5 s, which a live replica always
+    does: an older unfinished claim belonged to a replica that died, and the retry is handled
+    (once). A claim still within the budget is left to its replica."""
+    from datetime import datetime, timedelta, timezone
+
+    openid = new_openid()
+    fresh = text_xml(openid, "你好", msg_id=7700000001)
+    store.claim_delivery("wechat", "7700000001", openid, "text", datetime.now(timezone.utc),
+                         timedelta(seconds=4.5))
+    assert plain.post(fresh).text == "success" and plain.user_texts(openid) == []
+    stale = text_xml(openid, "你好", msg_id=7700000002)
+    store.claim_delivery("wechat", "7700000002", openid, "text",
+                         datetime.now(timezone.utc) - timedelta(seconds=6), timedelta(seconds=4.5))
+    assert "物业" in plain.say(openid, stale), "the retry is answered"
+    assert plain.post(stale).text == "success", "and only once"
+    assert plain.user_texts(openid) == ["你好"]
+
+
 def test_numbered_options_are_remembered_in_the_database(plain: WeChatServers) -> None:
     """What "2" means is read from the database, so it holds on whichever replica (or after
     whichever restart) the owner's answer arrives: options written by another process count."""
