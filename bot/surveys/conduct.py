@@ -124,6 +124,30 @@ def _hint(question: Question) -> str:
             "consent": texts.CALLBACK_CONSENT_HINT}.get(question.type, "")
 
 
+def _read(question: Question, text: str) -> tuple[bool, int | None, bool] | None:
+    """(agreed to go on, the scale step, whether it counts as dissatisfied), or None when
+    the text does not answer this kind of question."""
+    if question.type in ("consent", "yesno"):
+        said = read_yes_no(text)
+        if said is None:
+            return None
+        if question.type == "consent":
+            return said, None, False
+        return True, None, question.flag_if is not None and said == (question.flag_if == "yes")
+    if question.type == "scale":
+        scale = read_scale(text)
+        return None if scale is None else (True, scale, scale <= 3)
+    return (True, None, False) if text else None
+
+
+def _refused(callback: CallbackRecord, question: Question, text: str, now: datetime,
+             goodbye: str) -> Step:
+    """The owner declines: their words are kept, the callback ends as refused."""
+    store.record_answer(callback.id, question.key, None, text, now, callback.step, False)
+    store.finish_callback(callback.id, "refused", now, text)
+    return Step(say=(goodbye,), outcome="refused")
+
+
 def answer(callback_id: int, text: str, now: datetime) -> Step:
     """Record the owner's answer to the current question and say what comes next."""
     callback = _open(callback_id)
@@ -137,35 +161,15 @@ def answer(callback_id: int, text: str, now: datetime) -> Step:
 
     if wants_no_more_calls(text):
         store.set_do_not_disturb(callback.contact_id)
-        store.record_answer(callback_id, question.key, None, text, now, callback.step, False)
-        store.finish_callback(callback_id, "refused", now, text)
-        return Step(say=(texts.CALLBACK_DO_NOT_DISTURB,), outcome="refused")
-
-    scale: int | None = None
-    flagged = False
-    if question.type == "consent":
-        agreed = read_yes_no(text)
-        if agreed is False:
-            store.record_answer(callback_id, question.key, None, text, now, callback.step, False)
-            store.finish_callback(callback_id, "refused", now, text)
-            return Step(say=(closing["refused"].format(**context),), outcome="refused")
-        if agreed is None:
-            return Step(say=(texts.CALLBACK_NOT_UNDERSTOOD + _hint(question),),
-                        prompt=prompt(callback_id))
-    elif question.type == "scale":
-        scale = read_scale(text)
-        if scale is None:
-            return Step(say=(texts.CALLBACK_NOT_UNDERSTOOD + _hint(question),),
-                        prompt=prompt(callback_id))
-        flagged = scale <= 3
-    elif question.type == "yesno":
-        said = read_yes_no(text)
-        if said is None:
-            return Step(say=(texts.CALLBACK_NOT_UNDERSTOOD + _hint(question),),
-                        prompt=prompt(callback_id))
-        flagged = question.flag_if is not None and said == (question.flag_if == "yes")
-    elif not text:
-        return Step(prompt=prompt(callback_id))
+        return _refused(callback, question, text, now, texts.CALLBACK_DO_NOT_DISTURB)
+    reading = _read(question, text)
+    if reading is None:
+        hint = _hint(question)
+        return Step(say=(texts.CALLBACK_NOT_UNDERSTOOD + hint,) if hint else (),
+                    prompt=prompt(callback_id))
+    agreed, scale, flagged = reading
+    if not agreed:
+        return _refused(callback, question, text, now, closing["refused"].format(**context))
 
     dissatisfied = callback.dissatisfied or flagged
     following = _next_index(script, callback.step, dissatisfied)
