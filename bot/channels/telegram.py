@@ -32,6 +32,7 @@ from telegram.error import RetryAfter, TelegramError
 from bot import store, texts
 from bot.channels.limits import MAX_BODY_BYTES, MAX_TEXT_CHARS
 from bot.channels.ratelimit import RateLimiter
+from bot.store.outages import outlasting_outage
 
 T = TypeVar("T")
 
@@ -233,16 +234,8 @@ class TelegramInput(InputChannel):
 
     async def _database(self, work: Callable[..., T], *args: Any) -> T:
         """A store call off the event loop, waiting out a short database outage."""
-        deadline = asyncio.get_running_loop().time() + self.settings.database_wait
-        delay = 0.2
-        while True:
-            try:
-                return await asyncio.to_thread(work, *args)
-            except SQLAlchemyError:
-                if asyncio.get_running_loop().time() + delay > deadline:
-                    raise
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 2.0)
+        return await outlasting_outage(lambda: asyncio.to_thread(work, *args),
+                                       self.settings.database_wait, "telegram")
 
     async def _claim_and_handle(self, update: Update, incoming: "Incoming",
                                 on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:

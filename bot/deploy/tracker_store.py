@@ -8,35 +8,22 @@ TRACKER_RETRY_SECONDS (default 20) first, so a restart of a few seconds only del
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import os
-import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TypeVar
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy.exc import DBAPIError
 
-log = logging.getLogger(__name__)
+from bot.store.outages import outlasting_outage
+
 T = TypeVar("T")
 
 
 class PatientSQLTrackerStore(SQLTrackerStore):
     async def _patiently(self, work: Callable[[], Awaitable[T]]) -> T:
-        deadline = time.monotonic() + float(os.environ.get("TRACKER_RETRY_SECONDS", "20"))
-        delay = 0.1
-        while True:
-            try:
-                return await work()
-            except DBAPIError as error:
-                if time.monotonic() + delay > deadline:
-                    raise
-                log.warning("tracker store: database unavailable (%s); retrying",
-                            str(error).splitlines()[0])
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 1.0)
+        seconds = float(os.environ.get("TRACKER_RETRY_SECONDS", "20"))
+        return await outlasting_outage(work, seconds, "tracker store")
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         return await self._patiently(lambda: super(PatientSQLTrackerStore, self).retrieve(sender_id))
