@@ -9,18 +9,14 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select
 
-from bot import store
-from bot.store.models import ConversationEvent
 from tests.database import throwaway_postgres
-from tests.scale.talk import REPAIR, say, user_texts
+from tests.scale.talk import REPAIR, analysed, say, user_texts, wait_until
 from tools.stack import ROOT, free_port, quiet_env, wait_until_up
 
 pytestmark = pytest.mark.model
@@ -71,16 +67,8 @@ def test_the_production_layout_serves_and_stops_cleanly(trained_models, redis_ur
             assert user_texts(entry, owner) == list(REPAIR)
 
             monkeypatch.setenv("DATABASE_URL", database_url)
-
-            def analysed() -> int:
-                with store.session_scope() as session:
-                    return session.execute(select(func.count()).select_from(ConversationEvent)
-                                           .where(ConversationEvent.sender_id == owner)).scalar_one()
-
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and analysed() < len(REPAIR):
-                time.sleep(0.5)
-            assert analysed() == len(REPAIR), "the analytics process consumed the events"
+            wait_until(lambda: len(analysed([owner])) >= len(REPAIR), seconds=60)
+            assert len(analysed([owner])) == len(REPAIR), "the analytics process consumed the events"
         finally:
             os.killpg(honcho.pid, signal.SIGINT)  # Ctrl-C, as at a terminal
             honcho.wait(timeout=60)

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from bot.deploy.router import ranked
-from tests.scale.talk import REPAIR, say, turns, user_texts
+from tests.scale.talk import REPAIR, analysed, consuming, say, turns, user_texts, wait_until
 
 pytestmark = pytest.mark.model
 NUMBER = re.compile(r"BX-\d{8}-\d{4}")
@@ -62,13 +62,9 @@ def test_the_event_broker_feeds_the_conversation_analytics(replicas, rabbitmq_ur
                                                            monkeypatch) -> None:
     """Rasa publishes every event to RabbitMQ; the consumer keeps owner messages (with
     channel, intent, fallback) and hand-offs in the database, each once."""
-    import asyncio
-    import threading
-    import time
     from datetime import datetime, timedelta, timezone
 
     from bot import store
-    from bot.analytics.consumer import consume
     from bot.tickets.clocks import CENTRE_TZ
 
     monkeypatch.setenv("DATABASE_URL", replicas.database_url)
@@ -76,34 +72,15 @@ def test_the_event_broker_feeds_the_conversation_analytics(replicas, rabbitmq_ur
     say(replicas.rasa_url, owner, "阿巴阿巴")          # not understood
     say(replicas.rasa_url, owner, "装修押金多久能退?")
     say(replicas.rasa_url, owner, "我要找人工客服")     # a hand-off
-
-    loop = asyncio.new_event_loop()
-    stop = asyncio.Event()
-    worker = threading.Thread(target=loop.run_until_complete,
-                              args=(consume(rabbitmq_url, replicas.events_queue, stop),), daemon=True)
-    worker.start()
     start = datetime.now(timezone.utc) - timedelta(hours=1)
     end = start + timedelta(hours=2)
 
-    def mine() -> list[tuple[str, str | None, str | None, bool]]:
-        from sqlalchemy import select
-
-        from bot.store.models import ConversationEvent
-
-        with store.session_scope() as session:
-            rows = session.execute(select(ConversationEvent).where(
-                ConversationEvent.sender_id == owner).order_by(ConversationEvent.at)).scalars()
-            return [(r.kind, r.channel, r.intent, r.fallback) for r in rows]
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(mine()) < 4:
-        time.sleep(0.5)
-    loop.call_soon_threadsafe(stop.set)
-    worker.join(timeout=30)
-    assert mine() == [("message", "rest", "nlu_fallback", True),
-                      ("message", "rest", "ask_procedure", False),
-                      ("message", "rest", "request_human", False),
-                      ("handoff", None, None, False)]
+    with consuming(rabbitmq_url, replicas.events_queue):
+        wait_until(lambda: len(analysed([owner])) >= 4, seconds=60)
+    assert analysed([owner]) == [(owner, "message", "rest", "nlu_fallback", True),
+                                 (owner, "message", "rest", "ask_procedure", False),
+                                 (owner, "message", "rest", "request_human", False),
+                                 (owner, "handoff", None, None, False)]
     today = [r for r in store.daily_activity(start, end, CENTRE_TZ) if r.channel == "rest"]
     assert sum(r.messages for r in today) >= 3 and sum(r.handoffs for r in today) >= 1
 
