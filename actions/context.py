@@ -8,14 +8,23 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+from bot.identity import Owner, owner_of
 from bot.tickets.clocks import CENTRE_TZ
 
-# Rasa's REST channel and shell have no channel name of their own in older trackers.
-DEFAULT_CHANNEL = "rest"
+
+def owner(tracker: Tracker) -> Owner:
+    """Who is writing: read from the conversation id the channel gave, never from the
+    message's `input_channel`, which a REST caller could set to anything."""
+    return owner_of(tracker.sender_id)
 
 
 def channel_of(tracker: Tracker) -> str:
-    return tracker.get_latest_input_channel() or DEFAULT_CHANNEL
+    return owner(tracker).channel
+
+
+def sender_of(tracker: Tracker) -> str:
+    """The owner's id on their channel (the data layer keys people by channel and this)."""
+    return owner(tracker).sender_id
 
 
 def latest_text(tracker: Tracker) -> str:

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.context import channel_of, latest_text, now
+from actions.context import channel_of, sender_of, latest_text, now
 from bot import texts
 from bot.knowledge import default_knowledge
 from bot.tickets import TicketRequest, open_ticket
@@ -39,7 +39,7 @@ class ActionAnswerProcedure(Action):
         try:
             ticket = open_ticket(
                 TicketRequest(category="inquiry", channel=channel_of(tracker),
-                              sender_id=tracker.sender_id, description=question),
+                              sender_id=sender_of(tracker), description=question),
                 now=now(),
             )
             message += texts.KNOWLEDGE_INQUIRY_OPENED.format(number=ticket.number)

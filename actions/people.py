@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.context import channel_of, latest_text, now
+from actions.context import channel_of, sender_of, latest_text, now
 from bot.handoff import escalate, waiting_message
 from bot.store import EscalationRecord
 
@@ -38,7 +38,7 @@ def escalate_conversation(tracker: Tracker, reason: str,
                           ticket_number: str | None = None) -> EscalationRecord | None:
     """Queue this conversation for a person; None if the database could not take it."""
     try:
-        return escalate(channel_of(tracker), tracker.sender_id, reason, latest_text(tracker),
+        return escalate(channel_of(tracker), sender_of(tracker), reason, latest_text(tracker),
                         now(), ticket_number)
     except SQLAlchemyError:
         log.exception("escalation (%s) could not be recorded", reason)

@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.context import (
+    sender_of,
     channel_of,
     form_reads_new_message,
     latest_intent,
@@ -66,7 +67,7 @@ def _ticket_request(tracker: Tracker, slots: dict[str, Any]) -> TicketRequest:
     return TicketRequest(
         category=slots["ticket_category"],
         channel=channel_of(tracker),
-        sender_id=tracker.sender_id,
+        sender_id=sender_of(tracker),
         description=slots.get("problem") or latest_text(tracker),
         urgency=facts.get("urgency"),
         flat=flat,
@@ -96,7 +97,7 @@ def _say_created(dispatcher: CollectingDispatcher, ticket: TicketRecord) -> None
 def _attach_files(tracker: Tracker, number: str) -> None:
     """Photos and voice messages the owner sent during the conversation go with the ticket."""
     try:
-        store.attach_pending_to_ticket(channel_of(tracker), tracker.sender_id, number)
+        store.attach_pending_to_ticket(channel_of(tracker), sender_of(tracker), number)
     except SQLAlchemyError:
         log.exception("attachments could not be linked to %s", number)
 
@@ -121,7 +122,7 @@ class ActionStartTicket(Action):
         category = INTENT_CATEGORIES.get(intent or "", "repair")
         profile = None
         try:
-            profile = store.contact_profile(channel_of(tracker), tracker.sender_id)
+            profile = store.contact_profile(channel_of(tracker), sender_of(tracker))
         except SQLAlchemyError:
             log.exception("could not read the contact profile; carrying on without it")
         place = None

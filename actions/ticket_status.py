@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.context import channel_of, latest_text
+from actions.context import channel_of, sender_of, latest_text
 from bot import texts
 from bot.tickets import NotYourTicket, find_number, ticket_for_owner
 from bot.tickets.clocks import CENTRE_TZ
@@ -27,7 +27,7 @@ class ActionCheckTicketStatus(Action):
     ) -> list[EventType]:
         number = find_number(latest_text(tracker))
         try:
-            ticket = ticket_for_owner(channel_of(tracker), tracker.sender_id, number)
+            ticket = ticket_for_owner(channel_of(tracker), sender_of(tracker), number)
         except NotYourTicket:
             dispatcher.utter_message(response="utter_ticket_not_yours", number=number)
             return []

@@ -116,6 +116,18 @@ def webchat(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
+def rasa_server(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from bot.deploy.rasa_server import run
+
+    return run(list(args.rasa_arguments))
+
+
+def actions_server(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from bot.deploy.action_server import run
+
+    return run(args.port, args.actions)
+
+
 def console(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from bot.console.server import serve
 
@@ -125,7 +137,12 @@ def console(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 def write_endpoints(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     """Rasa's endpoints for the engines the environment names, after checking each answers."""
-    from bot.deploy.engines import EngineUnreachable, Engines, check_reachable, endpoints_yaml
+    from bot.deploy.engines import (
+        EngineUnreachable,
+        Engines,
+        check_reachable,
+        write_endpoints_file,
+    )
 
     engines = Engines.from_environment()
     try:
@@ -133,10 +150,8 @@ def write_endpoints(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> 
     except EngineUnreachable as error:
         sys.stderr.write(texts.ENGINE_UNREACHABLE.format(problem=error) + "\n")
         return 1
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(endpoints_yaml(engines), encoding="utf-8")
-    out.chmod(0o600)
+    # Private (0o600) from its first byte: it holds the engines' passwords.
+    write_endpoints_file(args.out, engines)
     for line in engines.describe():
         stdout.write(line + "\n")
     return 0
@@ -171,6 +186,7 @@ def nginx_config(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int
 
     stdout.write(render(ProxySettings(
         listen=args.listen, routers=tuple(r.strip() for r in args.routers.split(",") if r.strip()),
+        webchats=tuple(w.strip() for w in args.webchats.split(",") if w.strip()),
         certificate=args.certificate, certificate_key=args.certificate_key,
         runtime_dir=args.runtime_dir, user=args.user)))
     return 0
@@ -319,12 +335,24 @@ def build_parser() -> argparse.ArgumentParser:
     evaluator.set_defaults(handler=evaluate)
 
     chat = commands.add_parser("webchat", help="serve the local web chat page")
-    chat.add_argument("--host", default=os.environ.get("WEBCHAT_HOST", "0.0.0.0"))
+    chat.add_argument("--host", default=os.environ.get("WEBCHAT_HOST", "127.0.0.1"))
     chat.add_argument("--port", type=int, default=int(os.environ.get("WEBCHAT_PORT", "8080")))
     chat.set_defaults(handler=webchat)
 
+    rasa = commands.add_parser(
+        "rasa-server", help="Rasa's server with its API behind JWT, on RASA_INTERFACE (loopback)")
+    rasa.add_argument("rasa_arguments", nargs=argparse.REMAINDER,
+                      help="passed on to `rasa run` (--model, --port, --endpoints ...)")
+    rasa.set_defaults(handler=rasa_server)
+
+    acting = commands.add_parser(
+        "actions-server", help="the action server, token-checked, on ACTIONS_INTERFACE (loopback)")
+    acting.add_argument("--port", type=int, default=int(os.environ.get("ACTIONS_PORT", "5055")))
+    acting.add_argument("--actions", default="actions")
+    acting.set_defaults(handler=actions_server)
+
     desk = commands.add_parser("console", help="serve the agents' console")
-    desk.add_argument("--host", default=os.environ.get("CONSOLE_HOST", "0.0.0.0"))
+    desk.add_argument("--host", default=os.environ.get("CONSOLE_HOST", "127.0.0.1"))
     desk.add_argument("--port", type=int, default=int(os.environ.get("CONSOLE_PORT", "8081")))
     desk.set_defaults(handler=console)
 
@@ -362,7 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     router = commands.add_parser(
         "router", help="one address for several Rasa replicas, each conversation on one")
-    router.add_argument("--host", default=os.environ.get("ROUTER_HOST", "0.0.0.0"))
+    router.add_argument("--host", default=os.environ.get("ROUTER_HOST", "127.0.0.1"))
     router.add_argument("--port", type=int, default=int(os.environ.get("RASA_PORT", "5005")))
     router.set_defaults(handler=route)
 
@@ -373,6 +401,8 @@ def build_parser() -> argparse.ArgumentParser:
     proxy = commands.add_parser("nginx-config", help="print an nginx reverse-proxy configuration")
     proxy.add_argument("--listen", default="443 ssl")
     proxy.add_argument("--routers", default="127.0.0.1:5005", help="host:port,host:port")
+    proxy.add_argument("--webchats", default="127.0.0.1:8080",
+                       help="the web chat servers, host:port,host:port")
     proxy.add_argument("--certificate", default="/etc/ssl/certs/assistant.pem")
     proxy.add_argument("--certificate-key", default="/etc/ssl/private/assistant.key")
     proxy.add_argument("--runtime-dir", default="/var/lib/property-assistant/nginx")
@@ -397,7 +427,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["rasa-server"] and arguments[1:2] not in (["-h"], ["--help"]):
+        # Everything after the command is `rasa run`'s (argparse cannot pass options on).
+        from bot.deploy.rasa_server import run
+
+        return run(arguments[1:])
+    args = build_parser().parse_args(arguments)
     # Owners write Chinese; never let a C locale turn that into an encoding error.
     for stream in (sys.stdin, sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):

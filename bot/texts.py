@@ -209,6 +209,20 @@ CONSOLE_ILLEGAL_STATUS = "工单不能从「{current}」改为「{wanted}」。"
 CONSOLE_RASA_DOWN = "暂时连接不上助手服务,操作未完成,请稍后重试。"
 CONSOLE_STARTED = ("坐席控制台已启动: 在浏览器打开 http://localhost:{port}/ 登录"
                    "(账号用 python -m bot agents add 创建)")
+# Sign-in throttling: the same words for known and unknown logins, and for a login or an
+# address locked; the minutes are rounded up, never "0分钟".
+CONSOLE_SIGN_IN_LOCKED = "登录失败次数过多，请{minutes}分钟后再试。"
+# The console's audit trail (console_events), one line per lock-out.
+CONSOLE_AUDIT_LOGIN_LOCKED = ("登录名「{key}」在{window}分钟内登录失败{failures}次，"
+                              "锁定{minutes}分钟（最后一次来自 {address}）。")
+CONSOLE_AUDIT_ADDRESS_LOCKED = "地址 {key} 在{window}分钟内登录失败{failures}次，锁定{minutes}分钟。"
+CONSOLE_NOT_FOUND = "找不到您要的内容。"
+CONSOLE_TICKET_UNKNOWN = "找不到这张工单。"
+CONSOLE_METHOD_NOT_ALLOWED = "不支持这种请求方式。"
+CONSOLE_TOO_LARGE = "请求内容太大。"
+CONSOLE_INTERNAL_ERROR = "控制台内部出错，操作可能未完成，请稍后重试。"
+CONSOLE_TRUSTED_PROXY_INVALID = ("环境变量 CONSOLE_TRUSTED_PROXY 应是以逗号分隔的 IP 地址或网段"
+                                 "（如 127.0.0.1 或 10.0.0.0/8），当前为「{value}」。")
 
 # --- callbacks (回访) ---
 CENTRE_NAME_DEFAULT = "物业服务中心"
@@ -331,3 +345,14 @@ REPORT_CHART_TITLES: dict[str, tuple[str, str]] = {
 ENGINE_UNREACHABLE = "无法启动:{problem}。请检查该服务是否已启动、地址是否正确,或去掉对应的环境变量以使用内置默认配置。"
 ANALYTICS_NO_BROKER = "未设置 RABBITMQ_URL:没有事件代理,对话统计消费者不启动(内置默认配置下无需此进程)。"
 ANALYTICS_STARTED = "对话统计消费者已启动:从 RabbitMQ 队列 {queue} 读取事件。"
+
+# The public door: what an owner reads when a message is cut, too frequent, or a web chat
+# session is missing (bot/channels/, bot/webchat/).
+MESSAGE_CUT = ("您的消息较长，我先按前{limit}个字为您处理；后面的内容请分几条发送，"
+               "或稍后告诉为您服务的工作人员。")
+TOO_MANY_MESSAGES = "您发送得太快了，请稍后再试。"
+WEBCHAT_NO_SESSION = "会话已失效，请刷新页面后重试。"
+WEBCHAT_BAD_REQUEST = "请求格式不正确。"
+WEBCHAT_EMPTY = "消息不能为空。"
+WEBCHAT_RASA_DOWN = "助手暂时没有响应，请稍后再试。"
+WEBCHAT_STARTED = "网页聊天已启动：在浏览器打开 http://localhost:{port}/ 以业主身份与助手对话"

@@ -11,7 +11,8 @@ import pytest
 
 from tools.stack import quiet_env
 
-pytest_plugins = ["tests.database", "tests.engines", "tests.stack", "tests.browser"]
+pytest_plugins = ["tests.database", "tests.engines", "tests.stack", "tests.telegram_stack",
+                  "tests.browser"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_MODELS = ROOT / ".cache" / "test-models"

@@ -11,6 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.handoff.conversation import RasaConversations
+from bot.identity import Owner
 from tools.stack import ROOT, free_port, quiet_env, running_stack, wait_until_up
 
 
@@ -30,6 +32,42 @@ class Stack:
 
     def texts(self, sender: str, message: str) -> list[str]:
         return [item.get("text", "") for item in self.say(sender, message)]
+
+    def events(self, sender: str, channel: str = "rest") -> list[dict]:
+        """Every event Rasa keeps for an owner's conversation, read as the console does."""
+        return RasaConversations(self.rasa_url).history(Owner(channel, sender))
+
+    def bot_texts(self, sender: str, channel: str = "rest") -> list[str]:
+        return [e.get("text") for e in self.events(sender, channel) if e.get("event") == "bot"]
+
+
+class WebVisitor:
+    """One browser on the web chat: it gets its session cookie from the page, as a browser
+    does, and then writes and reads the centre's replies with it."""
+
+    def __init__(self, webchat: str) -> None:
+        self.client = httpx.Client(base_url=webchat, timeout=60)
+        page = self.client.get("/")
+        page.raise_for_status()
+
+    @property
+    def session(self) -> str:
+        from bot.deploy.credentials import unsign
+
+        value = unsign(self.client.cookies.get("webchat_session"))
+        assert value, "the page set no session cookie"
+        return value
+
+    def say(self, message: str) -> list[str]:
+        reply = self.client.post("/api/message", json={"message": message})
+        reply.raise_for_status()
+        return [item.get("text", "") for item in reply.json()]
+
+    def updates(self, after: float | None = None) -> dict:
+        params = {} if after is None else {"after": str(after)}
+        reply = self.client.get("/api/updates", params=params)
+        reply.raise_for_status()
+        return reply.json()
 
 
 @pytest.fixture(scope="session")

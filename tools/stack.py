@@ -4,6 +4,7 @@ free local ports, for the end-to-end tests and the benchmark."""
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -16,6 +17,12 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# The stack's secrets (bot/deploy/credentials.py), fresh for each run and known to this
+# process too, so tests and the benchmark call Rasa's API as the console does.
+for _name in ("RASA_JWT_SECRET", "ACTIONS_TOKEN", "WEBCHAT_SECRET"):
+    os.environ.setdefault(_name, secrets.token_hex(32))
 
 
 def quiet_env(**extra: str) -> dict[str, str]:
@@ -96,12 +103,11 @@ def running_stack(models: Path, workdir: Path, database_url: str | None = None,
         events_queue=(engines or {}).get("RASA_EVENTS_QUEUE") or "rasa_events")
     endpoints.write_text(endpoints_yaml(configured), encoding="utf-8")
     commands = {
-        "actions": [sys.executable, "-m", "rasa", "run", "actions", "--actions", "actions",
-                    "--port", str(action_port)],
+        "actions": [sys.executable, "-m", "bot", "actions-server", "--port", str(action_port)],
     }
     for index, port in enumerate(rasa_ports):
         commands[f"rasa{index}" if replicas > 1 else "rasa"] = [
-            sys.executable, "-m", "rasa", "run", "--enable-api", "--model", str(models),
+            sys.executable, "-m", "bot", "rasa-server", "--model", str(models),
             "--port", str(port), "--endpoints", str(endpoints),
             "--credentials", str(ROOT / "credentials.yml")]
     replica_urls = [f"http://127.0.0.1:{port}" for port in rasa_ports]
@@ -123,9 +129,9 @@ def running_stack(models: Path, workdir: Path, database_url: str | None = None,
         wait_until_up(f"http://127.0.0.1:{action_port}/health", stack.processes["actions"],
                       workdir / "actions.log")
         for name, url in zip([n for n in commands if n.startswith("rasa")], replica_urls):
-            wait_until_up(f"{url}/status", stack.processes[name], workdir / f"{name}.log")
+            wait_until_up(f"{url}/", stack.processes[name], workdir / f"{name}.log")
         if routed:
-            wait_until_up(f"{entry}/status", stack.processes["router"], workdir / "router.log")
+            wait_until_up(f"{entry}/", stack.processes["router"], workdir / "router.log")
         yield stack
     finally:
         for process in stack.processes.values():

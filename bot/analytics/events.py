@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from bot.identity import owner_of
 from bot.store import ObservedEvent
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -25,7 +26,8 @@ def observe(event: dict) -> ObservedEvent | None:
         if (event.get("parse_data") or {}).get("intent", {}).get("name") == "start_callback":
             return None  # our own scheduler speaking, not an owner
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        return ObservedEvent(str(sender), at, "message", event.get("input_channel") or "rest",
+        # The channel the conversation id carries, not the message's claim (bot/identity.py).
+        return ObservedEvent(str(sender), at, "message", owner_of(str(sender)).channel,
                              intent, intent == FALLBACK_INTENT)
     if kind == "action" and event.get("name") in HANDOFF_ACTIONS:
         return ObservedEvent(str(sender), at, "handoff")

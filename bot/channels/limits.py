@@ -5,4 +5,10 @@ from __future__ import annotations
 # A webhook body larger than this is refused (413) before it is parsed.
 MAX_BODY_BYTES = 256 * 1024
 # Text handed to the assistant is cut here; the rest adds nothing a person would not ask again.
-MAX_TEXT_CHARS = 4000
+MAX_TEXT_CHARS = 2000
+
+
+def capped(text: str, limit: int = MAX_TEXT_CHARS) -> tuple[str, bool]:
+    """The part of an owner's text the assistant reads, and whether anything was cut: work
+    per message stays bounded (word segmentation grows faster than the text)."""
+    return (text[:limit], True) if len(text) > limit else (text, False)

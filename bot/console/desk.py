@@ -16,6 +16,7 @@ import httpx
 from bot import store, texts
 from bot.console.accounts import require_role
 from bot.handoff.conversation import RasaConversations
+from bot.identity import Owner
 from bot.store import (
     AgentRecord,
     ContactRecord,
@@ -91,6 +92,11 @@ class EscalationDetail:
     conversation: list[Line]
     events: list[EscalationEventRecord]
     conversation_error: str | None  # Rasa could not be asked; everything else still shows
+
+
+def _owner(escalation: EscalationRecord) -> Owner:
+    """The conversation an escalation is about, on the owner's own channel."""
+    return Owner(escalation.channel, escalation.sender_id)
 
 
 def actor_name(agent: AgentRecord) -> str:
@@ -178,7 +184,7 @@ class Desk:
         tickets = store.search_tickets(
             TicketQuery(sender=(escalation.channel, escalation.sender_id), limit=20))
         try:
-            lines = conversation_lines(self.conversations.history(escalation.sender_id))
+            lines = conversation_lines(self.conversations.history(_owner(escalation)))
             error = None
         except httpx.HTTPError:
             lines, error = [], texts.CONSOLE_RASA_DOWN
@@ -245,8 +251,8 @@ class Desk:
             raise Conflict(texts.CONSOLE_ALREADY_HELD.format(
                 name=self._agent_name(current.holder)))
         try:
-            self.conversations.pause(escalation.sender_id)
-            self.conversations.say(escalation.sender_id,
+            self.conversations.pause(_owner(escalation))
+            self.conversations.say(_owner(escalation),
                                    texts.AGENT_JOINED.format(name=agent.display_name),
                                    agent.display_name)
         except httpx.HTTPError as error:
@@ -260,7 +266,7 @@ class Desk:
         message = _clean_text(text)
         escalation = self._held_by(agent, escalation_id)
         try:
-            self.conversations.say(escalation.sender_id, message, agent.display_name)
+            self.conversations.say(_owner(escalation), message, agent.display_name)
         except httpx.HTTPError as error:
             raise AssistantUnavailable(texts.CONSOLE_RASA_DOWN) from error
         self._trail(escalation, agent, "reply", message)
@@ -279,8 +285,8 @@ class Desk:
             raise Refused(texts.CONSOLE_SUMMARY_NEEDED) from error
         escalation = self._held_by(agent, escalation_id)
         try:
-            self.conversations.say(escalation.sender_id, texts.HANDED_BACK, None)
-            self.conversations.resume(escalation.sender_id)
+            self.conversations.say(_owner(escalation), texts.HANDED_BACK, None)
+            self.conversations.resume(_owner(escalation))
         except httpx.HTTPError as error:
             raise AssistantUnavailable(texts.CONSOLE_RASA_DOWN) from error
         if not store.hand_back(escalation_id, agent.login, summary_text, self.clock()):
@@ -301,7 +307,7 @@ class Desk:
             raise Conflict(texts.CONSOLE_ALREADY_RETURNED)
         if was_waiting:
             try:
-                self.conversations.pause(escalation.sender_id)
+                self.conversations.pause(_owner(escalation))
             except httpx.HTTPError as error:
                 store.release(escalation_id, target.login)
                 raise AssistantUnavailable(texts.CONSOLE_RASA_DOWN) from error

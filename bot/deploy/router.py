@@ -9,8 +9,15 @@ the tracker on PostgreSQL lets any replica take a conversation over when its own
 The sender is read where each channel puts it: the REST body's `sender`, a Telegram
 update's chat, WeChat's `openid` query parameter (present even in safe mode), or the
 conversation id in Rasa's HTTP API path. Replicas are ranked per sender by rendezvous
-hashing: the first healthy one gets it; when it fails the request goes to the next, and
-the conversation stays there until the first comes back.
+hashing: the first healthy one gets it; when it cannot be reached the request goes to the
+next, and the conversation stays there until the first comes back. A request that reached a
+replica is never sent to another (it may have been handled): its failure is answered 502.
+
+The router is the public side of the production layout, so it passes on only what owners'
+channels need: the Telegram and WeChat webhooks and the health check are open; Rasa's REST
+channel is open to local scripts (a loopback peer that no proxy forwarded); everything else
+(Rasa's API, the web chat's channel) needs an admin JWT (bot/deploy/credentials.py), and
+changing the model is refused whatever the token says.
 """
 
 from __future__ import annotations
@@ -20,9 +27,13 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from aiohttp import ClientError, ClientSession, ClientTimeout, web
+from aiohttp import (ClientConnectorError, ClientError, ClientSession, ClientTimeout,
+                     TCPConnector, web)
+
+from bot.deploy import credentials
+from bot.deploy.rasa_server import refused
 
 log = logging.getLogger(__name__)
 HEALTH_EVERY = 2.0
@@ -30,6 +41,21 @@ HEALTH_EVERY = 2.0
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
                "trailer", "transfer-encoding", "upgrade", "host", "content-length"}
 MAX_BODY = 2 * 1024 * 1024
+# Paths anyone may reach: the channels' webhooks (each checks its own signature) and "/".
+PUBLIC_PREFIXES = ("/webhooks/telegram/", "/webhooks/wechat/")
+LOCAL_PREFIXES = ("/webhooks/rest/",)
+LOOPBACK = {"127.0.0.1", "::1"}
+
+
+def admitted(method: str, path: str, headers: "Mapping[str, str]", peer: str | None) -> int:
+    """0 when the request may pass, otherwise the HTTP status that refuses it."""
+    if refused(method, path):
+        return 403
+    if path == "/" or path.startswith(PUBLIC_PREFIXES):
+        return 0
+    if path.startswith(LOCAL_PREFIXES) and peer in LOOPBACK and "X-Forwarded-For" not in headers:
+        return 0
+    return 0 if credentials.is_admin(headers.get("Authorization")) else 401
 
 
 def sender_of(path: str, query: dict[str, str], body: bytes) -> str:
@@ -95,6 +121,11 @@ class Router:
                 self.healthy.discard(replica)
 
     async def forward(self, request: web.Request) -> web.StreamResponse:
+        refusal = admitted(request.method, request.path, request.headers, request.remote)
+        if refusal:
+            log.warning("refused %s %s from %s (%d)", request.method, request.path,
+                        request.remote, refusal)
+            return web.json_response({"error": "not allowed"}, status=refusal)
         body = await request.read()
         sender = sender_of(request.path, dict(request.query), body)
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP}
@@ -109,11 +140,18 @@ class Router:
                     passed = {k: v for k, v in reply.headers.items()
                               if k.lower() not in _HOP_BY_HOP}
                     return web.Response(status=reply.status, body=payload, headers=passed)
-            except (ClientError, asyncio.TimeoutError) as error:
-                # The replica died under us (or never answered): the next one in this
-                # sender's ranking takes the conversation, its tracker is in PostgreSQL.
-                log.warning("replica %s failed (%s); trying the next", replica, error)
+            except ClientConnectorError as error:
+                # Never reached: the next one in this sender's ranking takes the
+                # conversation, its tracker is in PostgreSQL.
+                log.warning("replica %s unreachable (%s); trying the next", replica, error)
                 self.healthy.discard(replica)
+            except (ClientError, asyncio.TimeoutError) as error:
+                # Delivered, then lost: it may have been handled, so it is not sent again.
+                # The channel's own retry (Telegram, WeChat) or the caller decides.
+                log.warning("replica %s failed after delivery (%s)", replica, error)
+                self.healthy.discard(replica)
+                return web.json_response({"error": "the replica failed while answering"},
+                                         status=502)
         return web.json_response({"error": "no Rasa replica answers"}, status=503)
 
 
@@ -121,7 +159,9 @@ def make_app(router: Router) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY)
 
     async def lifecycle(app: web.Application):  # type: ignore[no-untyped-def]
-        app["client"] = ClientSession()
+        # One connection per request: a pooled connection to a replica that has died
+        # would fail after "delivery" and hide that the replica was simply unreachable.
+        app["client"] = ClientSession(connector=TCPConnector(force_close=True))
 
         async def watch() -> None:
             while True:

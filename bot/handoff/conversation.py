@@ -1,5 +1,10 @@
 """A person in the conversation, through Rasa's own HTTP API: pause the assistant (the
-tracker keeps every owner message), speak on the owner's channel, resume."""
+tracker keeps every owner message), speak on the owner's channel, resume.
+
+Every call carries an admin JWT (bot/deploy/credentials.py), and every conversation is
+addressed by its owner (channel + the channel's id), so an agent's words go to the channel
+the owner is registered on, never to whichever channel last wrote to that id.
+"""
 
 from __future__ import annotations
 
@@ -8,63 +13,71 @@ from urllib.parse import quote
 
 import httpx
 
-# What an agent's words are sent as: Rasa forwards bot events to the named output channel
-# ("latest" = the channel the owner last wrote on) and records them in the history.
-_SIDE_EFFECTS = {"output_channel": "latest", "execute_side_effects": "true"}
+from bot.deploy.credentials import admin_headers
+from bot.identity import TELEGRAM, WECHAT, Owner
+
+# Channels Rasa can push to; the web chat and REST pick words up from the tracker instead.
+PUSHING_CHANNELS = (TELEGRAM, WECHAT)
+CALLER = "console"
+
+
+def output_params(owner: Owner) -> dict[str, str]:
+    """Rasa forwards bot events to the named output channel and records them."""
+    if owner.channel in PUSHING_CHANNELS:
+        return {"output_channel": owner.channel, "execute_side_effects": "true"}
+    return {"execute_side_effects": "true"}
 
 
 class RasaConversations:
-    def __init__(self, rasa_url: str | None = None, timeout: float = 30) -> None:
-        self.base = (rasa_url or os.environ.get("RASA_URL", "http://localhost:5005")).rstrip("/")
+    def __init__(self, rasa_url: str | None = None, timeout: float = 30,
+                 caller: str = CALLER) -> None:
+        self.base = (rasa_url or os.environ.get("RASA_URL", "http://127.0.0.1:5005")).rstrip("/")
         self.timeout = timeout
+        self.caller = caller
 
-    def _events(self, sender_id: str, events: list[dict], params: dict | None = None) -> None:
-        reply = httpx.post(
-            f"{self.base}/conversations/{quote(sender_id, safe='')}/tracker/events",
-            json=events, params=params or {}, timeout=self.timeout,
-        )
+    def _url(self, owner: Owner, tail: str) -> str:
+        return f"{self.base}/conversations/{quote(owner.conversation_id, safe=':')}/{tail}"
+
+    def _post(self, owner: Owner, tail: str, body: object, params: dict | None = None) -> None:
+        reply = httpx.post(self._url(owner, tail), json=body, params=params or {},
+                           headers=admin_headers(self.caller), timeout=self.timeout)
         reply.raise_for_status()
 
-    def history(self, sender_id: str) -> list[dict]:
+    def tracker(self, owner: Owner, include_events: str = "AFTER_RESTART") -> dict:
+        reply = httpx.get(self._url(owner, "tracker"), params={"include_events": include_events},
+                          headers=admin_headers(self.caller), timeout=self.timeout)
+        reply.raise_for_status()
+        return reply.json()
+
+    def history(self, owner: Owner) -> list[dict]:
         """Every event Rasa keeps for the conversation, oldest first."""
-        reply = httpx.get(f"{self.base}/conversations/{quote(sender_id, safe='')}/tracker",
-                          params={"include_events": "ALL"}, timeout=self.timeout)
-        reply.raise_for_status()
-        return reply.json().get("events") or []
+        return self.tracker(owner, "ALL").get("events") or []
 
-    def trigger_intent(self, sender_id: str, intent: str, entities: dict[str, str],
-                       output_channel: str) -> None:
+    def trigger_intent(self, owner: Owner, intent: str, entities: dict[str, str]) -> None:
         """Start a conversation from our side (a callback): Rasa runs the dialogue as if the
-        owner had said it, and sends the replies on `output_channel`."""
-        reply = httpx.post(
-            f"{self.base}/conversations/{quote(sender_id, safe='')}/trigger_intent",
-            json={"name": intent, "entities": entities},
-            params={"output_channel": output_channel}, timeout=self.timeout,
-        )
-        reply.raise_for_status()
+        owner had said it, and sends the replies on the owner's channel."""
+        params = {k: v for k, v in output_params(owner).items() if k == "output_channel"}
+        self._post(owner, "trigger_intent", {"name": intent, "entities": entities}, params)
 
-    def busy_with(self, sender_id: str) -> tuple[str | None, float | None]:
+    def busy_with(self, owner: Owner) -> tuple[str | None, float | None]:
         """(the form the owner is in the middle of, when they last wrote, as a timestamp)."""
-        reply = httpx.get(f"{self.base}/conversations/{quote(sender_id, safe='')}/tracker",
-                          params={"include_events": "AFTER_RESTART"}, timeout=self.timeout)
-        reply.raise_for_status()
-        tracker = reply.json()
+        tracker = self.tracker(owner)
         last_user = next((float(e["timestamp"]) for e in reversed(tracker.get("events") or [])
                           if e.get("event") == "user"), None)
         return (tracker.get("active_loop") or {}).get("name"), last_user
 
-    def pause(self, sender_id: str) -> None:
+    def pause(self, owner: Owner) -> None:
         """The assistant stays silent; owner messages are still recorded."""
-        self._events(sender_id, [{"event": "pause"}])
+        self._post(owner, "tracker/events", [{"event": "pause"}])
 
-    def resume(self, sender_id: str) -> None:
-        self._events(sender_id, [{"event": "resume"}])
+    def resume(self, owner: Owner) -> None:
+        self._post(owner, "tracker/events", [{"event": "resume"}])
 
-    def say(self, sender_id: str, text: str, agent_name: str | None) -> None:
+    def say(self, owner: Owner, text: str, agent_name: str | None) -> None:
         """Words from the service centre (an agent's reply, or the hand-back notice when
         `agent_name` is None): delivered on the owner's channel and kept in the history."""
         metadata: dict = {"from_console": True}
         if agent_name:
             metadata["agent"] = agent_name
-        self._events(sender_id, [{"event": "bot", "text": text, "metadata": metadata}],
-                     _SIDE_EFFECTS)
+        self._post(owner, "tracker/events", [{"event": "bot", "text": text, "metadata": metadata}],
+                   output_params(owner))

@@ -23,6 +23,7 @@ import httpx
 from bot import store, texts
 from bot.handoff import escalate
 from bot.handoff.conversation import RasaConversations
+from bot.identity import Owner
 from bot.store import CallbackRecord
 from bot.surveys.calendar import is_allowed, next_allowed
 from bot.surveys.planning import plan_due
@@ -113,7 +114,8 @@ class Scheduler:
             report.phone_tasks.append(callback.id)
             return
         try:
-            form, last_user = self.conversations.busy_with(callback.sender_id)
+            owner = Owner(callback.channel, callback.sender_id)
+            form, last_user = self.conversations.busy_with(owner)
             busy = (form not in (None, CALLBACK_FORM)
                     or (last_user is not None
                         and now - datetime.fromtimestamp(last_user, timezone.utc) < BUSY_FOR))
@@ -122,9 +124,8 @@ class Scheduler:
                                  count_attempt=False)
                 report.deferred.append(callback.id)
                 return
-            self.conversations.trigger_intent(callback.sender_id, START_INTENT,
-                                              {"callback_id": str(callback.id)},
-                                              callback.channel)
+            self.conversations.trigger_intent(owner, START_INTENT,
+                                              {"callback_id": str(callback.id)})
         except httpx.HTTPError as error:
             log.warning("callback %s not started, Rasa unreachable: %s", callback.id, error)
             store.reschedule(callback.id, next_allowed(now + TRY_AGAIN_DOWN),

@@ -3,89 +3,28 @@ Telegram Bot API on localhost. Updates are posted to the webhook as Telegram wou
 
 from __future__ import annotations
 
-import itertools
-import os
 import re
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bot import store
-from tests.channels.fake_telegram import FakeTelegram
-from tools.stack import running_stack
+from tests.telegram_stack import SECRET, button_update, message_update, post, say
 
 pytestmark = pytest.mark.model
-TOKEN = "123456:TEST-TOKEN"
-SECRET = "webhook-secret-for-tests"
-HEADER = "X-Telegram-Bot-Api-Secret-Token"
-_ids = itertools.count(1000)
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeTelegram]:
-    server = FakeTelegram(TOKEN)
-    server.start()
-    yield server
-    server.stop()
+def user_texts(stack, chat: int) -> list[str]:
+    from bot.handoff.conversation import RasaConversations
+    from bot.identity import Owner
 
-
-@pytest.fixture(scope="module")
-def telegram_stack(fake: FakeTelegram, trained_models: Path, tmp_path_factory) -> Iterator:
-    workdir = tmp_path_factory.mktemp("telegram")
-    settings = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": SECRET,
-                "TELEGRAM_WEBHOOK_URL": "https://centre.example/webhooks/telegram/webhook",
-                "TELEGRAM_API_BASE_URL": fake.base_url,
-                "ATTACHMENTS_DIR": str(workdir / "attachments")}
-    saved = {key: os.environ.get(key) for key in settings}
-    os.environ.update(settings)
-    try:
-        with running_stack(trained_models, workdir) as stack:
-            yield stack
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    events = RasaConversations(stack.rasa_url).history(Owner("telegram", str(chat)))
+    return [e["text"] for e in events if e["event"] == "user"]
 
 
 @pytest.fixture(autouse=True)
 def same_database(telegram_stack, monkeypatch) -> None:
     monkeypatch.setenv("DATABASE_URL", telegram_stack.database_url)
-
-
-def message_update(chat: int, **content) -> dict:
-    return {"update_id": next(_ids), "message": {
-        "message_id": next(_ids), "date": int(time.time()),
-        "chat": {"id": chat, "type": "private"},
-        "from": {"id": chat, "is_bot": False, "first_name": "业主"}, **content}}
-
-
-def button_update(chat: int, data: str) -> dict:
-    return {"update_id": next(_ids), "callback_query": {
-        "id": str(next(_ids)), "chat_instance": "x", "data": data,
-        "from": {"id": chat, "is_bot": False, "first_name": "业主"},
-        "message": {"message_id": next(_ids), "date": int(time.time()),
-                    "chat": {"id": chat, "type": "private"}, "text": "请核对"}}}
-
-
-def post(stack, body, secret: str | None = SECRET, raw: bytes | None = None) -> httpx.Response:
-    headers = {HEADER: secret} if secret is not None else {}
-    url = f"{stack.rasa_url}/webhooks/telegram/webhook"
-    if raw is not None:
-        return httpx.post(url, content=raw, headers=headers | {"Content-Type": "application/json"},
-                          timeout=60)
-    return httpx.post(url, json=body, headers=headers, timeout=60)
-
-
-def say(stack, fake: FakeTelegram, chat: int, update: dict) -> str:
-    before = len(fake.texts_to(chat))
-    reply = post(stack, update)
-    assert reply.status_code == 200, reply.text
-    return "\n".join(fake.texts_to(chat)[before:])
 
 
 def test_a_repair_over_telegram_with_a_photo_ends_in_a_ticket(telegram_stack, fake) -> None:
@@ -136,8 +75,7 @@ def test_a_redelivered_update_is_handled_once(telegram_stack, fake) -> None:
     first = say(telegram_stack, fake, chat, update)
     assert first
     assert say(telegram_stack, fake, chat, update) == ""
-    events = httpx.get(f"{telegram_stack.rasa_url}/conversations/{chat}/tracker").json()["events"]
-    assert [e["text"] for e in events if e["event"] == "user"] == ["你好"]
+    assert user_texts(telegram_stack, chat) == ["你好"]
 
 
 @pytest.mark.parametrize(
@@ -176,18 +114,19 @@ def test_a_person_takes_over_speaks_and_hands_back(telegram_stack, fake) -> None
     """While paused the assistant is silent but keeps every owner message; an agent's reply
     reaches the owner on Telegram; after resume the assistant answers again."""
     from bot.handoff.conversation import RasaConversations
+    from bot.identity import Owner
 
     chat = 7008
     rasa = RasaConversations(telegram_stack.rasa_url)
+    owner = Owner("telegram", str(chat))
     assert say(telegram_stack, fake, chat, message_update(chat, text="你好"))
-    rasa.pause(str(chat))
+    rasa.pause(owner)
     assert say(telegram_stack, fake, chat, message_update(chat, text="我要找人工,别让机器人回了")) == ""
     before = len(fake.texts_to(chat))
-    rasa.say(str(chat), "您好,我是客服小王,您的问题我来跟进。", agent_name="wang")
+    rasa.say(owner, "您好,我是客服小王,您的问题我来跟进。", agent_name="wang")
     assert fake.texts_to(chat)[before:] == ["您好,我是客服小王,您的问题我来跟进。"]
-    events = httpx.get(f"{telegram_stack.rasa_url}/conversations/{chat}/tracker").json()["events"]
-    assert "我要找人工,别让机器人回了" in [e["text"] for e in events if e["event"] == "user"]
-    rasa.resume(str(chat))
+    assert "我要找人工,别让机器人回了" in user_texts(telegram_stack, chat)
+    rasa.resume(owner)
     assert "物业客户服务中心" in say(telegram_stack, fake, chat, message_update(chat, text="你好"))
 
 

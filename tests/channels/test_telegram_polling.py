@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.channels.fake_telegram import FakeTelegram
-from tests.channels.test_telegram import TOKEN, message_update
+from tests.telegram_stack import TOKEN, message_update
 from tools.stack import running_stack
 
 pytestmark = pytest.mark.model

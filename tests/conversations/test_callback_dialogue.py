@@ -1,6 +1,7 @@
-"""Callbacks in the running assistant (Rasa's external events and the callback form): an
-owner in the middle of something is not interrupted, a question in the middle of a callback
-is answered and the callback goes on, a new request sets it aside for tomorrow."""
+"""Callbacks in the running assistant (Rasa's external events and the callback form), to an
+owner on Telegram: an owner in the middle of something is not interrupted, a question in the
+middle of a callback is answered and the callback goes on, a new request sets it aside for
+tomorrow."""
 
 from __future__ import annotations
 
@@ -11,23 +12,30 @@ import pytest
 
 from bot import store
 from bot.handoff.conversation import RasaConversations
+from bot.identity import Owner
 from bot.surveys.scheduler import Scheduler
 from bot.tickets import TicketRequest, move_ticket, open_ticket
+from tests.telegram_stack import TelegramOwner
 
 pytestmark = pytest.mark.model
 
 
 @pytest.fixture
-def owner(stack, monkeypatch) -> str:
-    monkeypatch.setenv("DATABASE_URL", stack.database_url)
+def stack(telegram_stack):
+    return telegram_stack
+
+
+@pytest.fixture
+def owner(telegram_stack, fake, monkeypatch) -> TelegramOwner:
+    monkeypatch.setenv("DATABASE_URL", telegram_stack.database_url)
     monkeypatch.setenv("CALLBACK_HOURS", "00:00-23:59")
     monkeypatch.setenv("CALLBACK_DELAY_HOURS", "0")
-    return f"tg-{uuid.uuid4().hex[:8]}"
+    return TelegramOwner(telegram_stack, fake, 800_000 + uuid.uuid4().int % 100_000)
 
 
-def resolved_ticket(sender: str) -> str:
+def resolved_ticket(owner: TelegramOwner) -> str:
     now = datetime.now(timezone.utc)
-    ticket = open_ticket(TicketRequest("repair", "telegram", sender, "楼道灯不亮",
+    ticket = open_ticket(TicketRequest("repair", "telegram", owner.sender, "楼道灯不亮",
                                        urgency="normal"), now=now - timedelta(hours=3))
     move_ticket(ticket.number, "accepted", "工程部", now=now - timedelta(hours=2))
     move_ticket(ticket.number, "resolved", "工程部", now=now - timedelta(hours=1))
@@ -43,14 +51,14 @@ def callback_for(number: str):
     return next(c for c in store.callbacks_for("ticket") if c.ticket_number == number)
 
 
-def last_bot_text(stack, sender: str) -> str:
-    events = RasaConversations(stack.rasa_url).history(sender)
+def last_bot_text(stack, owner: TelegramOwner) -> str:
+    events = RasaConversations(stack.rasa_url).history(Owner("telegram", owner.sender))
     return [e.get("text") for e in events if e.get("event") == "bot"][-1]
 
 
 def test_an_owner_in_the_middle_of_a_request_is_called_back_later(stack, owner) -> None:
     number = resolved_ticket(owner)
-    stack.texts(owner, "我家客厅的灯不亮了")  # the ticket form is asking where
+    owner.texts("我家客厅的灯不亮了")  # the ticket form is asking where
     report = tick(stack)
     callback = callback_for(number)
     assert callback.id in report.deferred
@@ -63,12 +71,12 @@ def test_a_question_in_the_middle_is_answered_and_the_callback_goes_on(stack, ow
     report = tick(stack)
     assert callback_for(number).id in report.started
     assert number in last_bot_text(stack, owner)
-    assert any("第1个问题" in t for t in stack.texts(owner, "可以"))
-    answered = " ".join(stack.texts(owner, "装修押金什么时候能退?"))
+    assert any("第1个问题" in t for t in owner.texts("可以"))
+    answered = " ".join(owner.texts("装修押金什么时候能退?"))
     assert "押金" in answered and "第1个问题" in answered, "answered, then the question again"
     for text in ("满意", "满意", "满意"):
-        stack.texts(owner, text)
-    closing = " ".join(stack.texts(owner, "没有"))
+        owner.texts(text)
+    closing = " ".join(owner.texts("没有"))
     assert "感谢" in closing
     assert store.callback(callback_for(number).id).status == "answered"
 
@@ -76,8 +84,8 @@ def test_a_question_in_the_middle_is_answered_and_the_callback_goes_on(stack, ow
 def test_a_new_request_sets_the_callback_aside_until_tomorrow(stack, owner) -> None:
     number = resolved_ticket(owner)
     tick(stack)
-    stack.texts(owner, "方便")
-    replies = " ".join(stack.texts(owner, "厨房水管爆了,水流了一地"))
+    owner.texts("方便")
+    replies = " ".join(owner.texts("厨房水管爆了,水流了一地"))
     assert "回访稍后再说" in replies
     callback = callback_for(number)
     assert callback.status == "scheduled"
@@ -90,11 +98,11 @@ def test_a_new_request_sets_the_callback_aside_until_tomorrow(stack, owner) -> N
 def test_asking_for_a_person_hands_the_callback_to_an_agent(stack, owner) -> None:
     number = resolved_ticket(owner)
     tick(stack)
-    stack.texts(owner, "方便")
-    stack.texts(owner, "我要找人工客服")
+    owner.texts("方便")
+    owner.texts("我要找人工客服")
     callback = callback_for(number)
     assert callback.status == "handed_to_person"
-    [queued] = store.waiting_escalations("rest", owner)
+    [queued] = store.waiting_escalations("telegram", owner.sender)
     assert queued.reason == "asked"
 
 
@@ -103,12 +111,15 @@ def test_an_answer_after_the_session_ended_still_counts(stack, owner) -> None:
     still open and the answer goes to it."""
     import httpx
 
+    from bot.deploy.credentials import admin_headers
+
     number = resolved_ticket(owner)
     tick(stack)
-    assert any("第1个问题" in t for t in stack.texts(owner, "方便"))
+    assert any("第1个问题" in t for t in owner.texts("方便"))
     # What Rasa does after an hour's silence, done now.
-    httpx.post(f"{stack.rasa_url}/conversations/{owner}/execute",
-               json={"name": "action_session_start"}, timeout=60).raise_for_status()
-    assert any("第2个问题" in t for t in stack.texts(owner, "满意"))
+    httpx.post(f"{stack.rasa_url}/conversations/telegram:{owner.sender}/execute",
+               json={"name": "action_session_start"}, headers=admin_headers("test"),
+               timeout=60).raise_for_status()
+    assert any("第2个问题" in t for t in owner.texts("满意"))
     callback = callback_for(number)
     assert [a.question for a in store.answers_of(callback.id)] == ["consent", "result"]

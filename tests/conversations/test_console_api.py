@@ -14,6 +14,7 @@ import pytest
 
 from bot import store, texts
 from bot.console import add_agent
+from tests.stack import WebVisitor
 
 pytestmark = pytest.mark.model
 PASSWORD = "console pass 2026"
@@ -59,28 +60,28 @@ def escalated_owner(stack) -> tuple[str, int]:
     return owner, waiting[0].id
 
 
-def tracker_bot_texts(stack, owner: str) -> list[str]:
-    events = httpx.get(f"{stack.rasa_url}/conversations/{owner}/tracker", timeout=30).json()["events"]
-    return [e.get("text") for e in events if e.get("event") == "bot"]
-
-
 def test_an_agent_takes_over_replies_and_hands_back(stack, console, webchat, accounts) -> None:
-    owner, escalation_id = escalated_owner(stack)
+    visitor = WebVisitor(webchat)
+    visitor.say("你好")
+    assert any("客服" in reply for reply in visitor.say("我要找人工客服"))
+    owner = visitor.session
+    [waiting] = store.waiting_escalations("web", owner)
+    escalation_id = waiting.id
     wang = Agent(console, accounts["wang"])
     queue = wang.get("/api/queue").json()["open"]
     entry = next(e for e in queue if e["id"] == escalation_id)
-    assert (entry["reason"], entry["status"], entry["channel"]) == ("asked", "waiting", "rest")
+    assert (entry["reason"], entry["status"], entry["channel"]) == ("asked", "waiting", "web")
     assert entry["last_message"] == "我要找人工客服"
 
     # The owner's web chat page knows where the conversation stands before the agent speaks.
-    cursor = httpx.get(f"{webchat}/api/updates", params={"sender": owner}).json()["cursor"]
+    cursor = visitor.updates()["cursor"]
 
     taken = wang.post(f"/api/escalations/{escalation_id}/take")
     assert taken.status_code == 200, taken.text
     assert taken.json()["escalation"]["holder"] == accounts["wang"]
     # The owner is greeted by the agent, by name; then the assistant is silent...
-    assert any(f"客服专员王丽" in (text or "") for text in tracker_bot_texts(stack, owner))
-    assert stack.say(owner, "我家楼上漏水,已经两天了") == []
+    assert any(f"客服专员王丽" in (text or "") for text in stack.bot_texts(owner, "web"))
+    assert visitor.say("我家楼上漏水,已经两天了") == []
     # ...and the agent sees the owner's message in the console without doing anything.
     detail = wang.get(f"/api/escalations/{escalation_id}").json()
     owner_lines = [line["text"] for line in detail["conversation"] if line["speaker"] == "owner"]
@@ -92,8 +93,7 @@ def test_an_agent_takes_over_replies_and_hands_back(stack, console, webchat, acc
     agent_lines = [line for line in reply.json()["conversation"] if line["speaker"] == "agent"]
     assert agent_lines[-1]["text"] == "您好,我已通知工程部,师傅十分钟内上门查看。"
     # The web chat page picks the reply up (the REST channel cannot push).
-    updates = httpx.get(f"{webchat}/api/updates",
-                        params={"sender": owner, "after": str(cursor)}).json()
+    updates = visitor.updates(after=cursor)
     assert [m["text"] for m in updates["messages"]][-1] == "您好,我已通知工程部,师傅十分钟内上门查看。"
     assert updates["messages"][-1]["agent"].startswith("王丽")
 
@@ -105,9 +105,9 @@ def test_an_agent_takes_over_replies_and_hands_back(stack, console, webchat, acc
                      {"summary": "已派工程部上门,业主同意"})
     assert back.status_code == 200, back.text
     assert back.json()["escalation"]["status"] == "returned"
-    assert tracker_bot_texts(stack, owner)[-1] == texts.HANDED_BACK
+    assert stack.bot_texts(owner, "web")[-1] == texts.HANDED_BACK
     # The assistant answers again.
-    assert stack.texts(owner, "你好")
+    assert visitor.say("你好")
     kinds = [(e["kind"], e["actor"]) for e in back.json()["events"]]
     name = f"{store.find_agent_by_login(accounts['wang']).display_name}({accounts['wang']})"
     assert kinds == [("taken", name), ("reply", name), ("note", name), ("handed_back", name)]

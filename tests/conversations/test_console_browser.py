@@ -7,7 +7,6 @@ import time
 import uuid
 from collections.abc import Callable
 
-import httpx
 import pytest
 
 from bot import store, texts
@@ -68,8 +67,7 @@ def test_an_agent_works_a_conversation_in_the_browser(stack, console, browser, m
     browser.find_element(By.ID, "reply-send").click()
     wait_for(lambda: any("请问您遇到了什么问题" in li.text for li in browser.find_elements(
         By.CSS_SELECTOR, "#conversation li.agent")), "the reply in the conversation")
-    events = httpx.get(f"{stack.rasa_url}/conversations/{owner}/tracker").json()["events"]
-    assert [e["text"] for e in events if e["event"] == "bot"][-1] == "您好,请问您遇到了什么问题?"
+    assert stack.bot_texts(owner)[-1] == "您好,请问您遇到了什么问题?"
 
     # The owner answers; the assistant stays silent and the agent sees it appear.
     assert stack.say(owner, "物业费账单好像多收了两百块") == []

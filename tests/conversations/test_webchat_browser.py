@@ -9,6 +9,7 @@ import time
 import pytest
 
 from bot import store
+from bot.deploy.credentials import unsign
 
 pytestmark = pytest.mark.model
 
@@ -60,4 +61,8 @@ def test_an_owner_reports_a_leak_in_the_browser(stack, webchat: str, browser, tm
     browser.save_screenshot(str(tmp_path / "webchat.png"))
     monkeypatch.setenv("DATABASE_URL", stack.database_url)
     ticket = store.find_ticket(number.group(0))
-    assert ticket is not None and ticket.channel == "rest" and ticket.phone == "13800138000"
+    assert ticket is not None and ticket.channel == "web" and ticket.phone == "13800138000"
+    # The conversation is the browser's own session, which the page never sees.
+    cookie = browser.get_cookie("webchat_session")
+    assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert ticket.sender_id == unsign(cookie["value"])

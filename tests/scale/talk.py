@@ -13,6 +13,8 @@ from sqlalchemy import select
 
 from bot import store
 from bot.analytics.consumer import consume
+from bot.handoff.conversation import RasaConversations
+from bot.identity import Owner, owner_of
 from bot.store.models import ConversationEvent
 
 REPAIR = ("你好,我家卫生间漏水了", "5号楼2单元302,明天下午三点以后都在,电话13800138000", "对")
@@ -25,14 +27,18 @@ def say(url: str, sender: str, text: str) -> list[str]:
     return [item.get("text", "") for item in reply.json()]
 
 
-def user_texts(url: str, sender: str) -> list[str]:
-    events = httpx.get(f"{url}/conversations/{sender}/tracker", timeout=60).json()["events"]
-    return [e["text"] for e in events if e.get("event") == "user"]
+def events_of(url: str, sender: str, channel: str = "rest") -> list[dict]:
+    """The conversation's events, read through Rasa's API (or the router) as the console."""
+    return RasaConversations(url, timeout=60).history(Owner(channel, sender))
+
+
+def user_texts(url: str, sender: str, channel: str = "rest") -> list[str]:
+    return [e["text"] for e in events_of(url, sender, channel) if e.get("event") == "user"]
 
 
 def turns(url: str, sender: str) -> list[tuple[str, int]]:
     """(owner message, how many assistant messages followed it before the next one)."""
-    events = httpx.get(f"{url}/conversations/{sender}/tracker", timeout=60).json()["events"]
+    events = events_of(url, sender)
     seen: list[list] = []
     for event in events:
         if event.get("event") == "user":
@@ -59,10 +65,12 @@ def consuming(rabbitmq_url: str, queue: str) -> Iterator[None]:
 
 def analysed(senders: list[str]) -> list[tuple[str, str, str | None, str | None, bool]]:
     """What the analytics kept for these senders: (sender, kind, channel, intent, fallback)."""
+    conversations = [Owner("rest", sender).conversation_id for sender in senders]
     with store.session_scope() as session:
         rows = session.execute(select(ConversationEvent).where(
-            ConversationEvent.sender_id.in_(senders)).order_by(ConversationEvent.at)).scalars()
-        return [(r.sender_id, r.kind, r.channel, r.intent, r.fallback) for r in rows]
+            ConversationEvent.sender_id.in_(conversations)).order_by(ConversationEvent.at)).scalars()
+        return [(owner_of(r.sender_id).sender_id, r.kind, r.channel, r.intent, r.fallback)
+                for r in rows]
 
 
 def wait_until(done: Callable[[], bool], seconds: float) -> None:

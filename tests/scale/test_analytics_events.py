@@ -12,7 +12,7 @@ AT = 1_795_000_000.5
 
 
 def user(intent: str, channel: str = "telegram", **extra) -> dict:
-    return {"event": "user", "sender_id": "42", "timestamp": AT, "input_channel": channel,
+    return {"event": "user", "sender_id": f"{channel}:42", "timestamp": AT, "input_channel": channel,
             "text": "…", "parse_data": {"intent": {"name": intent}}, **extra}
 
 
@@ -21,6 +21,9 @@ def test_owner_messages_hand_offs_and_take_overs_are_kept() -> None:
     assert (message.kind, message.channel, message.intent, message.fallback) == (
         "message", "telegram", "report_repair", False)
     assert observe(user("nlu_fallback")).fallback
+    # The channel is the one the conversation id carries, whatever the message claims.
+    claimed = observe(user("report_repair") | {"sender_id": "rest:42"})
+    assert claimed.channel == "rest"
     assert observe({"event": "action", "name": "action_request_human", "sender_id": "42",
                     "timestamp": AT}).kind == "handoff"
     assert observe({"event": "pause", "sender_id": "42", "timestamp": AT}).kind == "takeover"

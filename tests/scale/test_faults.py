@@ -18,9 +18,12 @@ pytestmark = pytest.mark.model
 ROUNDS = 8
 
 
-def load_while(url: str, owners: list[str], fault) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def load_while(url: str, owners: list[str], fault,  # type: ignore[no-untyped-def]
+               interrupted: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
     """Every owner asks ROUNDS questions one after another while `fault` runs; returns the
-    texts each owner sent, and fails if any message went unanswered."""
+    texts each owner sent, and fails if any message went unanswered. With `interrupted`, a
+    message the router answers 502 (delivered to a replica that died answering it) is noted
+    there instead of failing: the router does not send it again."""
     sent: dict[str, list[str]] = {owner: [] for owner in owners}
     failures: list[str] = []
 
@@ -30,6 +33,11 @@ def load_while(url: str, owners: list[str], fault) -> dict[str, list[str]]:  # t
             try:
                 if not say(url, owner, text):
                     failures.append(f"{owner}: no answer to {text}")
+            except httpx.HTTPStatusError as error:
+                if interrupted is not None and error.response.status_code == 502:
+                    interrupted.setdefault(owner, []).append(text)
+                else:
+                    failures.append(f"{owner}: {text}: {error}")
             except httpx.HTTPError as error:
                 failures.append(f"{owner}: {text}: {error}")
             sent[owner].append(text)
@@ -78,14 +86,19 @@ def test_a_rabbitmq_restart_under_load_loses_no_event(replicas, rabbitmq_url,
     assert kept() == expected, "every owner message reached the analytics, once"
 
 
-def test_a_replica_killed_while_answering_leaves_every_message_answered_once(replicas) -> None:
-    """Owners keep writing while the replica that holds some of them is killed: the router
-    sends the interrupted request to the next replica; no message is lost or kept twice."""
+def test_a_replica_killed_while_answering_handles_every_message_at_most_once(replicas) -> None:
+    """Owners keep writing while the replica that holds some of them is killed: the next
+    messages go to the other replica; a request the dead one had already received is answered
+    502 and never sent again (it may have been handled), so nothing is kept twice."""
     from bot.deploy.router import ranked
 
     victim = replicas.replica_urls[0]
     owners = [f"crash-{n}-{uuid.uuid4().hex[:6]}" for n in range(8)]
     assert any(ranked(replicas.replica_urls, owner)[0] == victim for owner in owners)
-    sent = load_while(replicas.rasa_url, owners, lambda: replicas.stop("rasa0"))
+    interrupted: dict[str, list[str]] = {}
+    sent = load_while(replicas.rasa_url, owners, lambda: replicas.stop("rasa0"), interrupted)
     for owner in owners:
-        assert user_texts(replicas.rasa_url, owner) == sent[owner], owner
+        kept = user_texts(replicas.rasa_url, owner)
+        lost = interrupted.get(owner, [])
+        assert len(lost) <= 1, "only the request in flight when the replica died"
+        assert kept in (sent[owner], [t for t in sent[owner] if t not in lost]), owner

@@ -58,8 +58,8 @@ def test_the_production_layout_serves_and_stops_cleanly(trained_models, redis_ur
             start_new_session=True)
         entry = f"http://127.0.0.1:{router}"
         try:
-            for url in (f"http://127.0.0.1:{base}/status", f"http://127.0.0.1:{base + 1}/status",
-                        f"{entry}/status", f"http://127.0.0.1:{env['CONSOLE_PORT']}/"):
+            for url in (f"http://127.0.0.1:{base}/", f"http://127.0.0.1:{base + 1}/",
+                        f"{entry}/", f"http://127.0.0.1:{env['CONSOLE_PORT']}/"):
                 wait_until_up(url, honcho, log, seconds=240)
             owner = f"layout-{uuid.uuid4().hex[:8]}"
             answers = [say(entry, owner, text) for text in REPAIR]
@@ -73,6 +73,6 @@ def test_the_production_layout_serves_and_stops_cleanly(trained_models, redis_ur
             os.killpg(honcho.pid, signal.SIGINT)  # Ctrl-C, as at a terminal
             honcho.wait(timeout=60)
         with pytest.raises(httpx.HTTPError):
-            httpx.get(f"{entry}/status", timeout=2)
+            httpx.get(f"{entry}/", timeout=2)
         output = log.read_text()
         assert "rasa.1" in output and "rasa.2" in output and "router.1" in output

@@ -101,36 +101,54 @@ def test_a_killed_replica_leaves_the_other_answering(replicas) -> None:
         assert user_texts(survivor, owner) == list(REPAIR), owner
 
 
-def test_nginx_spreads_the_traffic_over_the_routers(replicas, tmp_path) -> None:
+def test_nginx_passes_the_channels_and_nothing_else(replicas, tmp_path) -> None:
     """Debian's nginx with the configuration `python -m bot nginx-config` writes (the one in
-    docs/deploy/, here without TLS): a whole conversation through it."""
+    docs/deploy/, here without TLS): a whole web chat conversation through it, to the web
+    chat server and on through the router; Rasa's API and REST channel are not there."""
     import shutil
     import subprocess
+    import sys
 
     from bot.deploy.nginx import ProxySettings, render
-    from tools.stack import free_port, wait_until_up
+    from tests.stack import WebVisitor
+    from tools.stack import ROOT, free_port, quiet_env, wait_until_up
 
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if nginx is None:
         pytest.skip("Debian's nginx is not installed (make install adds it where it runs as root)")
-    port = free_port()
+    port, webchat_port = free_port(), free_port()
+    web_log = tmp_path / "webchat.log"
+    webchat = subprocess.Popen(
+        [sys.executable, "-m", "bot", "webchat", "--host", "127.0.0.1", "--port", str(webchat_port)],
+        cwd=ROOT, env=quiet_env(RASA_URL=replicas.rasa_url, DATABASE_URL=replicas.database_url,
+                                WEBCHAT_TRUSTED_PROXY="127.0.0.1"),
+        stdout=web_log.open("w"), stderr=subprocess.STDOUT)
     router = replicas.rasa_url.removeprefix("http://")
     config = tmp_path / "nginx.conf"
     config.write_text(render(ProxySettings(listen=f"127.0.0.1:{port}", routers=(router,),
+                                           webchats=(f"127.0.0.1:{webchat_port}",),
                                            runtime_dir=str(tmp_path), user="root")))
     log = tmp_path / "nginx.out"
     process = subprocess.Popen([nginx, "-c", str(config), "-g", "daemon off;"],
                                stdout=log.open("w"), stderr=subprocess.STDOUT)
     try:
         entry = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{entry}/status", process, log, seconds=30)
-        owner = f"nginx-{uuid.uuid4().hex[:8]}"
-        answers = [say(entry, owner, text) for text in REPAIR]
+        wait_until_up(f"http://127.0.0.1:{webchat_port}/", webchat, web_log, seconds=60)
+        wait_until_up(f"{entry}/", process, log, seconds=30)
+        visitor = WebVisitor(entry)
+        answers = [visitor.say(text) for text in REPAIR]
         assert NUMBER.search(" ".join(answers[-1])), answers
-        assert user_texts(replicas.rasa_url, owner) == list(REPAIR)
-        too_big = httpx.post(f"{entry}/webhooks/rest/webhook", content=b"x" * (3 * 1024 * 1024),
-                             timeout=30)
+        assert user_texts(replicas.rasa_url, visitor.session, "web") == list(REPAIR)
+        # Only the channels are public: Rasa's API and its REST channel are not behind nginx.
+        assert httpx.post(f"{entry}/webhooks/rest/webhook", timeout=30,
+                          json={"sender": "x", "message": "你好"}).status_code == 404
+        assert httpx.get(f"{entry}/conversations/web:{visitor.session}/tracker",
+                         timeout=30).status_code == 404
+        assert httpx.put(f"{entry}/model", json={}, timeout=30).status_code == 404
+        too_big = httpx.post(f"{entry}/webhooks/telegram/webhook",
+                             content=b"x" * (3 * 1024 * 1024), timeout=30)
         assert too_big.status_code == 413, "refused at the door"
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        for running in (process, webchat):
+            running.terminate()
+            running.wait(timeout=20)

@@ -15,7 +15,8 @@ import pytest
 
 from bot import texts
 from tests.channels.fake_telegram import FakeTelegram
-from tests.channels.test_telegram import HEADER, SECRET, TOKEN, message_update
+from tests.scale.talk import user_texts
+from tests.telegram_stack import HEADER, SECRET, TOKEN, message_update
 from tests.database import throwaway_postgres
 from tests.engines import restart_postgres
 from tools.stack import RunningStack, running_stack
@@ -65,5 +66,4 @@ def test_a_database_restart_gets_an_apology_then_the_answer(telegram_on_engines)
     again = httpx.post(f"{stack.rasa_url}/webhooks/telegram/webhook", json=update,
                        headers={HEADER: SECRET}, timeout=60)
     assert again.status_code == 200 and fake.texts_to(chat) == said
-    events = httpx.get(f"{stack.rasa_url}/conversations/{chat}/tracker", timeout=60).json()["events"]
-    assert [e["text"] for e in events if e.get("event") == "user"] == ["装修押金多久能退?"]
+    assert user_texts(stack.rasa_url, str(chat), "telegram") == ["装修押金多久能退?"]

@@ -1,10 +1,9 @@
-// The owner's side of the web chat: each browser tab is one owner, remembered in localStorage.
+// The owner's side of the web chat. Who the owner is, the server decides: the page's
+// session cookie (HttpOnly, set when the page was served) names the conversation.
 (() => {
   const log = document.getElementById("log");
   const form = document.getElementById("composer");
   const input = document.getElementById("message");
-  const sender = localStorage.getItem("owner-id") || `web-${crypto.randomUUID()}`;
-  localStorage.setItem("owner-id", sender);
 
   function show(kind, text, buttons) {
     const item = document.createElement("li");
@@ -41,7 +40,8 @@
       const response = await fetch("/api/message", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ sender, message }),
+        credentials: "same-origin",
+        body: JSON.stringify({ message }),
       });
       const replies = await response.json();
       if (!response.ok) { show("error", replies.error || "发送失败,请稍后再试。"); return; }
@@ -59,9 +59,9 @@
   let cursor = null;
   async function poll() {
     try {
-      const query = new URLSearchParams({ sender });
+      const query = new URLSearchParams();
       if (cursor !== null) query.set("after", cursor);
-      const response = await fetch(`/api/updates?${query}`);
+      const response = await fetch(`/api/updates?${query}`, { credentials: "same-origin" });
       if (!response.ok) return;
       const data = await response.json();
       if (cursor !== null) {
