@@ -33,6 +33,7 @@ from bot import store, texts
 from bot.channels.floods import FloodGuard, per_sender
 from bot.channels.limits import MAX_BODY_BYTES, MAX_TEXT_CHARS, capped
 from bot.identity import conversation_id, recipient
+from bot.private_files import write_private
 from bot.channels.ratelimit import RateLimiter
 from bot.store.outages import outlasting_outage
 
@@ -304,8 +305,9 @@ class TelegramInput(InputChannel):
         try:
             file = await self.bot.get_file(file_id)
             target = self.settings.attachments_dir / CHANNEL / f"{file.file_unique_id}{suffix}"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            return str(await file.download_to_drive(target))
+            content = bytes(await file.download_as_bytearray())
+            # Owners' photos: readable by the service's user only, from the first byte.
+            return str(await asyncio.to_thread(write_private, target, content))
         except (TelegramError, OSError) as error:
             log.warning("telegram: could not download %s %s: %s", kind, file_id, error)
             return None

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import jwt
 
+from bot.private_files import private_dir
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SECRETS_DIR = PROJECT_ROOT / "var" / "secrets"
 RASA_JWT_SECRET = "RASA_JWT_SECRET"
@@ -47,9 +49,7 @@ def secret(name: str) -> str:
         if len(given) < 32:
             raise ValueError(f"{name} 太短：至少需要 32 个字符（可用 openssl rand -hex 32 生成）。")
         return given
-    folder = secrets_dir()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(folder, 0o700)
+    folder = private_dir(secrets_dir(), tighten=True)
     path = folder / name.lower().replace("_", "-")
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -49,6 +49,9 @@ def test_a_repair_over_telegram_with_a_photo_ends_in_a_ticket(telegram_stack, fa
     [(kind, reference, path)] = store.attachments_of(number.group(0))
     assert (kind, reference) == ("photo", "leak-photo-id")
     assert path is not None and Path(path).read_bytes() == fake.files["leak-photo-id"]
+    # The owner's photo is readable by the service's user only, its folder likewise.
+    assert Path(path).stat().st_mode & 0o777 == 0o600
+    assert Path(path).parent.stat().st_mode & 0o777 == 0o700
     assert "answerCallbackQuery" in fake.calls
 
 
