@@ -3,19 +3,25 @@
 Passwords are kept as scrypt hashes (stdlib, memory-hard, so a stolen table is slow to
 attack); session tokens are handed to the browser once and kept only as SHA-256 digests
 (a token is 256 random bits, so a fast digest is enough and lets us find it by index).
+
+Signing in from the console goes through `throttled_sign_in`: after five failures within 15
+minutes for one login, or from one client address, that login or address is refused for 15
+minutes, right password or not (bot/store/sign_ins.py keeps the counts in the database, so
+every console process sees them). Unknown logins are counted and answered like known ones.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import os
 import secrets
 import unicodedata
 from datetime import datetime, timedelta, timezone
 
 from bot import store, texts
-from bot.store import AgentRecord, LoginTaken
+from bot.store import AgentRecord, LockOut, LoginTaken, SignInRule
 
 ROLES = ("agent", "supervisor")
 # A supervisor may do everything an agent may.
@@ -92,7 +98,8 @@ def _normalise_login(login: str) -> str:
 
 
 def _valid_login(login: str) -> bool:
-    return 0 < len(login) <= MAX_LOGIN_LENGTH and not any(ch.isspace() for ch in login)
+    return (0 < len(login) <= MAX_LOGIN_LENGTH
+            and all(ch.isprintable() and not ch.isspace() for ch in login))
 
 
 def session_lifetime() -> timedelta:
@@ -157,6 +164,59 @@ def sign_in(login: str, password: str, now: datetime) -> tuple[str, AgentRecord]
     token = secrets.token_urlsafe(32)
     store.create_session(agent.id, _token_digest(token), created_at=now, expires_at=now + lifetime)
     return token, agent
+
+
+class SignInLocked(Exception):
+    """Refused without looking at the password: too many failures for this login or from
+    this address. The message (Chinese) says how many minutes to wait, rounded up."""
+
+    def __init__(self, until: datetime, now: datetime) -> None:
+        self.until = until
+        self.wait = max(until - now, timedelta(0))
+        self.minutes = max(1, math.ceil(self.wait.total_seconds() / 60))
+        self.message = texts.CONSOLE_SIGN_IN_LOCKED.format(minutes=self.minutes)
+        super().__init__(self.message)
+
+
+def throttle_key(login: str) -> str:
+    """What a sign-in is counted under: the login as it is looked up ("Wang " is "wang"); for
+    a login no account can have (too long, spaces, control characters) a digest of it, so
+    the key stays short and printable and such guesses are counted all the same."""
+    normalised = _normalise_login(login)
+    if _valid_login(normalised):
+        return normalised
+    digest = hashlib.sha256(normalised.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"#{digest[:40]}"
+
+
+def describe_lock_out(lock: LockOut, rule: SignInRule) -> str:
+    """The audit trail's line for a lock-out, in Chinese."""
+    template = (texts.CONSOLE_AUDIT_LOGIN_LOCKED if lock.scope == "login"
+                else texts.CONSOLE_AUDIT_ADDRESS_LOCKED)
+    return template.format(key=lock.key, address=lock.address, failures=lock.failures,
+                           window=round(rule.window.total_seconds() / 60),
+                           minutes=round((lock.until - lock.at).total_seconds() / 60))
+
+
+def throttled_sign_in(login: str, password: str, address: str, now: datetime,
+                      rule: SignInRule = SignInRule()) -> tuple[str, AgentRecord] | None:
+    """`sign_in` behind the throttle: SignInLocked while the login or the client `address`
+    is locked (the password is then not even checked), and when this failure is the one
+    that locks it; None for any other failure; a session when the password is right, which
+    also forgets the login's failures. Every attempt is written down before its password is
+    checked, so parallel guesses in several processes are all counted."""
+    key = throttle_key(login)
+    attempt = store.begin_sign_in(key, address, now, rule, describe_lock_out)
+    if attempt.refused_until is not None:
+        raise SignInLocked(attempt.refused_until, now)
+    found = sign_in(login, password, now)
+    if found is None:
+        until = store.sign_in_failed(key, address, now, rule, describe_lock_out)
+        if until is not None:
+            raise SignInLocked(until, now)
+        return None
+    store.sign_in_succeeded(key)
+    return found
 
 
 def agent_for_token(token: str, now: datetime) -> AgentRecord | None:

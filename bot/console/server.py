@@ -4,13 +4,24 @@ Sessions ride in an HttpOnly, SameSite=Strict cookie; every state-changing reque
 carry the X-Console header, which a page on another site cannot send without the browser
 asking us first, so no other site can act in an agent's name. The database and Rasa calls
 are blocking, so each request's work runs in a worker thread.
+
+Signing in is throttled per login and per client address (bot/console/accounts.py); the
+client is the connection's peer, or, when that peer is a proxy named in
+CONSOLE_TRUSTED_PROXY, the nearest untrusted address of its X-Forwarded-For. Every answer
+carries a Content-Security-Policy that lets the page run only the console's own script and
+style and be framed by no one, with nosniff and no-referrer; ids that cannot exist answer
+404 in Chinese, like ids that do not.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import ipaddress
 import logging
 import os
+import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,10 +31,16 @@ from aiohttp import web
 
 from bot import store, texts
 from bot.console import views
-from bot.console.accounts import agent_for_token, require_role, sign_in, sign_out
-from bot.console.desk import Desk, Refused
+from bot.console.accounts import (
+    SignInLocked,
+    agent_for_token,
+    require_role,
+    sign_out,
+    throttled_sign_in,
+)
+from bot.console.desk import Desk, NotFound, Refused
 from bot.handoff.conversation import RasaConversations
-from bot.store import AgentRecord, TicketQuery
+from bot.store import AgentRecord, SignInRule, TicketQuery
 from bot.understanding.address import parse_address
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -32,15 +49,54 @@ CSRF_HEADER = "X-Console"
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request, AgentRecord], Awaitable[Any]]
+Clock = Callable[[], datetime]
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 DESK = web.AppKey("desk", Desk)
+CLOCK: web.AppKey[Clock] = web.AppKey("clock")
+TRUSTED_PROXIES: web.AppKey[tuple[Network, ...]] = web.AppKey("trusted_proxies")
+SIGN_IN_RULE = web.AppKey("sign_in_rule", SignInRule)
+
+# The page: its own script and style only (no inline code, nothing from elsewhere), talking
+# to its own origin, framed by no one.
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+               "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+# The monthly report is one self-contained file (bot/reports/html.py): its inline style, by
+# hash, and its charts as data: images; no script at all.
+REPORT_POLICY = ("default-src 'none'; style-src {styles}; img-src data:; form-action 'none'; "
+                 "base-uri 'none'; frame-ancestors 'none'")
+STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+# Escalation ids are the database's integer keys: positive and below 2**31 on every engine.
+MAX_ID = 2**31 - 1
+ESCALATION_ID = re.compile(r"[0-9]{1,10}")
+TICKET_NUMBER = re.compile(r"[A-Za-z0-9-]{1,32}")
+MAX_QUERY_CHARS = 200  # a search term longer than this is no ticket number, phone or flat
+HTTP_ERRORS = {404: texts.CONSOLE_NOT_FOUND, 405: texts.CONSOLE_METHOD_NOT_ALLOWED,
+               413: texts.CONSOLE_TOO_LARGE}
 
 
-def _error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status)
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response({"error": message}, status=status, headers=headers)
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _clean(value: object) -> bool:
+    """No NUL and nothing that is not UTF-8 anywhere in a request's JSON: PostgreSQL keeps
+    neither, and a lone surrogate cannot even be hashed."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return "\x00" not in value
+    if isinstance(value, dict):
+        return all(_clean(key) and _clean(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_clean(item) for item in value)
+    return True
 
 
 async def _body(request: web.Request) -> dict:
@@ -48,9 +104,92 @@ async def _body(request: web.Request) -> dict:
         body = await request.json()
     except ValueError as error:
         raise Refused(texts.CONSOLE_BAD_REQUEST) from error
-    if not isinstance(body, dict):
+    if not isinstance(body, dict) or not _clean(body):
         raise Refused(texts.CONSOLE_BAD_REQUEST)
     return body
+
+
+def trusted_proxies(raw: str | None = None) -> tuple[Network, ...]:
+    """CONSOLE_TRUSTED_PROXY: the reverse proxies (addresses or networks, comma-separated)
+    whose X-Forwarded-For is believed; none by default. ValueError (Chinese) when unreadable."""
+    raw = os.environ.get("CONSOLE_TRUSTED_PROXY", "") if raw is None else raw
+    networks: list[Network] = []
+    for part in raw.split(","):
+        if not part.strip():
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part.strip(), strict=False))
+        except ValueError as error:
+            raise ValueError(texts.CONSOLE_TRUSTED_PROXY_INVALID.format(value=raw)) from error
+    return tuple(networks)
+
+
+def _ip(text: str) -> Address | None:
+    try:
+        found = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    if isinstance(found, ipaddress.IPv6Address) and found.ipv4_mapped is not None:
+        return found.ipv4_mapped  # ::ffff:203.0.113.7 is 203.0.113.7
+    return found
+
+
+def _is_trusted(address: Address, trusted: tuple[Network, ...]) -> bool:
+    return any(address in network for network in trusted)
+
+
+def address_key(address: Address) -> str:
+    """What sign-ins are counted under: an IPv4 address, or an IPv6 address's /64 (one
+    subscriber's network, which hands out more addresses than anyone could lock one by one)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def client_address(remote: str | None, forwarded_for: list[str],
+                   trusted: tuple[Network, ...]) -> str:
+    """The client the server believes it is talking to: the connection's peer; when the peer
+    is a trusted proxy, the nearest address in X-Forwarded-For (read right to left, as each
+    proxy appends) that is not itself a trusted proxy. An entry that is not an address ends
+    the reading: what lies left of it may be anything the client wrote."""
+    peer = _ip(remote or "")
+    if peer is None:
+        return "unknown"
+    client = peer
+    if _is_trusted(peer, trusted):
+        hops = [hop for header in forwarded_for for hop in header.split(",")]
+        for hop in reversed(hops):
+            address = _ip(hop)
+            if address is None:
+                break
+            client = address
+            if not _is_trusted(address, trusted):
+                break
+    return address_key(client)
+
+
+def request_address(request: web.Request) -> str:
+    return client_address(request.remote, request.headers.getall("X-Forwarded-For", []),
+                          request.app[TRUSTED_PROXIES])
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """On every answer, the page, the API, static files and errors alike."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+    headers["X-Frame-Options"] = "DENY"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    if request.path.startswith("/api/"):
+        headers.setdefault("Cache-Control", "no-store")
+
+
+def report_policy(page: str) -> str:
+    """REPORT_POLICY allowing exactly the inline styles `page` carries, by their SHA-256."""
+    hashes = [base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode("ascii")
+              for style in STYLE_BLOCK.findall(page)]
+    styles = " ".join(f"'sha256-{digest}'" for digest in hashes) or "'none'"
+    return REPORT_POLICY.format(styles=styles)
 
 
 def _secure_cookies() -> bool:
@@ -69,6 +208,14 @@ async def _guard(request: web.Request, handler: Callable[[web.Request], Awaitabl
         return _error(refusal.status, refusal.message)
     except PermissionError as refusal:
         return _error(403, str(refusal))
+    except web.HTTPException as refusal:
+        # The router's own 404/405 and aiohttp's 413, in Chinese JSON like the rest of the API.
+        if not request.path.startswith("/api/") or refusal.status < 400:
+            raise
+        return _error(refusal.status, HTTP_ERRORS.get(refusal.status, texts.CONSOLE_BAD_REQUEST))
+    except Exception:  # noqa: BLE001 - the agent gets a sentence, the log gets the trace
+        log.exception("console request %s %s failed", request.method, request.path)
+        return _error(500, texts.CONSOLE_INTERNAL_ERROR)
 
 
 def signed_in(handler: Handler) -> Callable[[web.Request], Awaitable[Any]]:
@@ -76,7 +223,8 @@ def signed_in(handler: Handler) -> Callable[[web.Request], Awaitable[Any]]:
 
     async def wrapped(request: web.Request) -> Any:
         token = request.cookies.get(COOKIE, "")
-        agent = await asyncio.to_thread(agent_for_token, token, _now()) if token else None
+        now = request.app[CLOCK]()
+        agent = await asyncio.to_thread(agent_for_token, token, now) if token else None
         if agent is None:
             return _error(401, texts.CONSOLE_SIGN_IN_FIRST)
         return await handler(request, agent)
@@ -85,10 +233,20 @@ def signed_in(handler: Handler) -> Callable[[web.Request], Awaitable[Any]]:
 
 
 def _escalation_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["escalation_id"])
-    except ValueError as error:
-        raise Refused(texts.CONSOLE_ESCALATION_NOT_FOUND) from error
+    """The id in the path, or 404: only ASCII digits, no sign, within the database's keys
+    (int() alone takes "-1", " 7", "١٢" and numbers PostgreSQL cannot compare)."""
+    raw = request.match_info["escalation_id"]
+    if not ESCALATION_ID.fullmatch(raw) or not 0 < int(raw) <= MAX_ID:
+        raise NotFound(texts.CONSOLE_ESCALATION_NOT_FOUND)
+    return int(raw)
+
+
+def _ticket_number(request: web.Request) -> str:
+    """The ticket number in the path, or 404 for one no ticket can have."""
+    raw = request.match_info["number"]
+    if not TICKET_NUMBER.fullmatch(raw):
+        raise NotFound(texts.CONSOLE_TICKET_UNKNOWN)
+    return raw
 
 
 async def index(_: web.Request) -> web.FileResponse:
@@ -97,8 +255,13 @@ async def index(_: web.Request) -> web.FileResponse:
 
 async def do_sign_in(request: web.Request) -> web.Response:
     body = await _body(request)
-    found = await asyncio.to_thread(sign_in, str(body.get("login") or ""),
-                                    str(body.get("password") or ""), _now())
+    try:
+        found = await asyncio.to_thread(
+            throttled_sign_in, str(body.get("login") or ""), str(body.get("password") or ""),
+            request_address(request), request.app[CLOCK](), request.app[SIGN_IN_RULE])
+    except SignInLocked as locked:
+        return _error(429, locked.message,
+                      {"Retry-After": str(max(1, round(locked.wait.total_seconds())))})
     if found is None:
         return _error(401, texts.CONSOLE_SIGN_IN_FAILED)
     token, agent = found
@@ -168,6 +331,8 @@ def _escalation_action(act: Callable[[Desk, AgentRecord, int, dict], object]
 
 def _query(request: web.Request) -> tuple[TicketQuery, bool]:
     params = request.query
+    if not all(_clean(value) and len(value) <= MAX_QUERY_CHARS for value in params.values()):
+        raise Refused(texts.CONSOLE_BAD_REQUEST)
     building = unit = room = None
     if params.get("flat", "").strip():
         address = parse_address(params["flat"])
@@ -200,7 +365,7 @@ async def _ticket_payload(desk: Desk, agent: AgentRecord, number: str) -> web.Re
 
 @signed_in
 async def ticket_detail(request: web.Request, agent: AgentRecord) -> web.Response:
-    return await _ticket_payload(request.app[DESK], agent, request.match_info["number"])
+    return await _ticket_payload(request.app[DESK], agent, _ticket_number(request))
 
 
 def _ticket_action(act: Callable[[Desk, AgentRecord, str, dict], object]
@@ -209,7 +374,7 @@ def _ticket_action(act: Callable[[Desk, AgentRecord, str, dict], object]
 
     @signed_in
     async def handler(request: web.Request, agent: AgentRecord) -> web.Response:
-        desk, number = request.app[DESK], request.match_info["number"]
+        desk, number = request.app[DESK], _ticket_number(request)
         body = await _body(request)
         await asyncio.to_thread(act, desk, agent, number, body)
         return await _ticket_payload(desk, agent, number)
@@ -224,23 +389,34 @@ async def monthly_report_page(request: web.Request, agent: AgentRecord) -> web.R
     from bot.reports import Month, monthly_report, render_charts, render_html
 
     require_role(agent, "supervisor")
+    clock = request.app[CLOCK]
     wanted = request.query.get("month", "").strip()
     try:
-        month = Month.parse(wanted) if wanted else Month.before(_now())
+        month = Month.parse(wanted) if wanted else Month.before(clock())
     except ValueError as error:
         raise Refused(str(error)) from error
 
     def page() -> str:
-        report = monthly_report(month, _now())
+        report = monthly_report(month, clock())
         return render_html(report, render_charts(report))
 
-    return web.Response(text=await asyncio.to_thread(page), content_type="text/html",
-                        headers={"Cache-Control": "no-store"})
+    html = await asyncio.to_thread(page)
+    return web.Response(text=html, content_type="text/html",
+                        headers={"Cache-Control": "no-store",
+                                 "Content-Security-Policy": report_policy(html)})
 
 
-def make_app(desk: Desk | None = None) -> web.Application:
+def make_app(desk: Desk | None = None, clock: Clock | None = None,
+             proxies: tuple[Network, ...] | None = None,
+             sign_in_rule: SignInRule | None = None) -> web.Application:
+    """The console. `clock` (default: the real UTC time) is what sign-in throttling, sessions
+    and the desk go by; `proxies` default to CONSOLE_TRUSTED_PROXY."""
     app = web.Application(client_max_size=64 * 1024, middlewares=[_guard])
-    app[DESK] = desk or Desk(RasaConversations())
+    app[CLOCK] = clock or _now
+    app[DESK] = desk or Desk(RasaConversations(), app[CLOCK])
+    app[TRUSTED_PROXIES] = trusted_proxies() if proxies is None else proxies
+    app[SIGN_IN_RULE] = sign_in_rule or SignInRule()
+    app.on_response_prepare.append(_security_headers)
     app.router.add_get("/", index)
     app.router.add_static("/static/", STATIC)
     app.router.add_post("/api/sign-in", do_sign_in)

@@ -98,6 +98,19 @@ from bot.store.reports import (
     scale_answers,
 )
 from bot.store.schema import upgrade
+from bot.store.sign_ins import (
+    Attempt,
+    ConsoleEventRecord,
+    LockOut,
+    SignInRule,
+    add_console_event,
+    begin_sign_in,
+    console_events,
+    sign_in_failed,
+    sign_in_failure_count,
+    sign_in_locked_until,
+    sign_in_succeeded,
+)
 from bot.store.tickets import (
     TicketNotFound,
     add_note,
@@ -205,4 +218,15 @@ __all__ = [
     "tickets_of",
     "update_ticket_contact_details",
     "upgrade",
+    "Attempt",
+    "ConsoleEventRecord",
+    "LockOut",
+    "SignInRule",
+    "add_console_event",
+    "begin_sign_in",
+    "console_events",
+    "sign_in_failed",
+    "sign_in_failure_count",
+    "sign_in_locked_until",
+    "sign_in_succeeded",
 ]

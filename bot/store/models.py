@@ -338,3 +338,47 @@ class ConversationEvent(Base):
     channel = Column(String(32))
     intent = Column(String(64))
     fallback = Column(Boolean, nullable=False, default=False)
+
+
+class SignInFailure(Base):
+    """A console sign-in that failed, or is still being checked: written before the password
+    is, and deleted when it proves right, so parallel guesses are all counted. Kept only as
+    long as the throttling window (bot/store/sign_ins.py)."""
+
+    __tablename__ = "sign_in_failures"
+
+    id = Column(Integer, primary_key=True)
+    # The login as typed, normalised (or a digest of it when it could be no one's login):
+    # unknown logins are counted like known ones.
+    login = Column(String(160), nullable=False, index=True)
+    address = Column(String(64), nullable=False, index=True)  # the client, as the server saw it
+    at = Column(UtcDateTime(), nullable=False, index=True)
+
+
+class SignInLock(Base):
+    """A login or a client address refused at sign-in until `until`, after too many failures.
+    One row per login or address: the unique key lets only one of several racing processes
+    lock it (and write the audit entry)."""
+
+    __tablename__ = "sign_in_locks"
+    __table_args__ = (UniqueConstraint("scope", "key", name="uq_sign_in_locks_key"),)
+
+    id = Column(Integer, primary_key=True)
+    scope = Column(String(16), nullable=False)  # login / address
+    key = Column(String(160), nullable=False)
+    at = Column(UtcDateTime(), nullable=False)
+    until = Column(UtcDateTime(), nullable=False)
+
+
+class ConsoleEvent(Base):
+    """The console's own audit trail, append-only, for what concerns no conversation and no
+    ticket (those have escalation_events and ticket_events): sign-in lock-outs."""
+
+    __tablename__ = "console_events"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(UtcDateTime(), nullable=False, default=utcnow, index=True)
+    actor = Column(String(160), nullable=False)  # who caused it: the client address, or an agent
+    kind = Column(String(32), nullable=False)  # sign_in_locked
+    subject = Column(String(200))  # what it concerns: "login:wang", "address:203.0.113.7"
+    text = Column(Text)  # what happened, in Chinese, as a supervisor reads it
