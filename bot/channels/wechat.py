@@ -11,14 +11,26 @@ waits 5 seconds for an answer and retries otherwise, so:
   at once and the replies follow through the customer-service API (客服消息), which WeChat
   accepts only within 48 hours of the owner's last message; what cannot be sent is recorded.
 
+A signed query (signature, timestamp, nonce) ends up in access logs, and in plain mode the
+signature does not cover the body; so in every mode a push is refused (403, nothing written)
+when its timestamp is more than WECHAT_TIMESTAMP_TOLERANCE_SECONDS (300 s) from the server's
+clock either way, or when its (timestamp, nonce) was accepted before with another message
+(kept in the database, so across replicas). The same pair with the same message is WeChat
+repeating itself and gets the retry's treatment (the delivery's own claim answers it).
+
+Rasa sees the conversation as `wechat:<openid>` (bot.identity); the database keeps
+("wechat", openid) as the channel and the owner.
+
 Configured only by environment variables (credentials.yml names the class, with no secrets):
 WECHAT_TOKEN (the channel is off without it), WECHAT_APP_ID, WECHAT_APP_SECRET,
-WECHAT_AES_KEY (safe mode when set), WECHAT_API_BASE_URL, WECHAT_REPLY_BUDGET_SECONDS.
+WECHAT_AES_KEY (safe mode when set), WECHAT_API_BASE_URL, WECHAT_REPLY_BUDGET_SECONDS,
+WECHAT_TIMESTAMP_TOLERANCE_SECONDS.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import threading
@@ -54,12 +66,22 @@ from wechatpy.utils import check_signature
 
 from bot import store, texts
 from bot.channels.limits import MAX_BODY_BYTES, MAX_TEXT_CHARS
+from bot.identity import conversation_id, recipient
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "wechat"
 DEFAULT_API_BASE_URL = WeChatClient.API_BASE_URL
 DEFAULT_REPLY_BUDGET_SECONDS = 4.5
+# How far a push's signed timestamp may be from the server's clock, either way. WeChat
+# retries within about 15 s (3 times, 5 s each), so the window may not be shorter than
+# MIN_TIMESTAMP_TOLERANCE_SECONDS; longer than an hour would keep a logged query usable
+# (with its own message) for that long.
+DEFAULT_TIMESTAMP_TOLERANCE_SECONDS = 300.0
+MIN_TIMESTAMP_TOLERANCE_SECONDS = 30.0
+MAX_TIMESTAMP_TOLERANCE_SECONDS = 3600.0
+# WeChat's nonces are short digit strings; anything longer is not WeChat's.
+MAX_NONCE_CHARS = 64
 # WeChat lets a business write freely to an owner only this long after the owner's last message.
 FREE_TEXT_WINDOW = timedelta(hours=48)
 # A text message (passive reply or customer-service message) is cut into parts of at most
@@ -80,6 +102,7 @@ class WeChatSettings:
     aes_key: str | None
     api_base_url: str
     reply_budget_seconds: float
+    timestamp_tolerance_seconds: float = DEFAULT_TIMESTAMP_TOLERANCE_SECONDS
 
     @classmethod
     def from_env(cls) -> "WeChatSettings":
@@ -92,7 +115,12 @@ class WeChatSettings:
             api_base_url=base if base.endswith("/") else base + "/",
             reply_budget_seconds=float(os.environ.get("WECHAT_REPLY_BUDGET_SECONDS")
                                        or DEFAULT_REPLY_BUDGET_SECONDS),
+            timestamp_tolerance_seconds=_tolerance_from_env(),
         )
+
+    @property
+    def timestamp_tolerance(self) -> timedelta:
+        return timedelta(seconds=self.timestamp_tolerance_seconds)
 
     @property
     def enabled(self) -> bool:
@@ -101,6 +129,27 @@ class WeChatSettings:
     @property
     def safe_mode(self) -> bool:
         return bool(self.aes_key)
+
+
+def _tolerance_from_env() -> float:
+    raw = (os.environ.get("WECHAT_TIMESTAMP_TOLERANCE_SECONDS") or "").strip()
+    if not raw:
+        return DEFAULT_TIMESTAMP_TOLERANCE_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = float("nan")
+    if not MIN_TIMESTAMP_TOLERANCE_SECONDS <= seconds <= MAX_TIMESTAMP_TOLERANCE_SECONDS:
+        raise ValueError(
+            f"wechat: WECHAT_TIMESTAMP_TOLERANCE_SECONDS must be a number of seconds from "
+            f"{MIN_TIMESTAMP_TOLERANCE_SECONDS:g} to {MAX_TIMESTAMP_TOLERANCE_SECONDS:g} "
+            f"(how far a push's timestamp may be from this server's clock; default "
+            f"{DEFAULT_TIMESTAMP_TOLERANCE_SECONDS:g}), not {raw!r}")
+    return seconds
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 def can_reach(sender_id: str, now: datetime) -> bool:
@@ -173,13 +222,19 @@ class WeChatOutput(OutputChannel):
     def name(cls) -> str:
         return CHANNEL
 
-    def __init__(self, client: CustomerServiceClient | None) -> None:
+    def __init__(self, client: CustomerServiceClient | None,
+                 now: Callable[[], datetime] = utc_now) -> None:
         self.client = client
+        self.now = now
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """`recipient_id` is Rasa's conversation id (wechat:<openid>); WeChat wants the openid."""
+        await self.send_to_openid(recipient(recipient_id, CHANNEL), text)
+
+    async def send_to_openid(self, openid: str, text: str) -> None:
         for part in split_for_wechat(text):
-            await asyncio.to_thread(send_customer_message, self.client, recipient_id, part,
-                                    datetime.now(timezone.utc))
+            await asyncio.to_thread(send_customer_message, self.client, openid, part,
+                                    self.now())
 
     async def send_text_with_buttons(self, recipient_id: str, text: str,
                                      buttons: list[dict[str, Any]], **kwargs: Any) -> None:
@@ -301,8 +356,22 @@ def _chosen_payload(text: str, offered: list[dict[str, Any]] | None) -> str | No
 
 # --- the input channel --------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Push:
+    """A webhook POST that passed the checks of signature, clock and form: the message, what
+    it means for the assistant (None for events it does not act on), and what identifies the
+    push against replays: its signed timestamp and nonce, and a digest of its message."""
+
+    message: BaseMessage
+    incoming: Incoming | None
+    pushed_at: datetime
+    nonce: str
+    digest: str
+
+
 class WeChatInput(InputChannel):
-    """Registered in credentials.yml; configured only by environment variables."""
+    """Registered in credentials.yml; configured only by environment variables. `now` is
+    the clock pushes' timestamps are checked against (the tests pass their own)."""
 
     @classmethod
     def name(cls) -> str:
@@ -312,8 +381,9 @@ class WeChatInput(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> "WeChatInput":
         return cls(WeChatSettings.from_env())
 
-    def __init__(self, settings: WeChatSettings) -> None:
+    def __init__(self, settings: WeChatSettings, now: Callable[[], datetime] = utc_now) -> None:
         self.settings = settings
+        self.now = now
         self.crypto: WeChatCrypto | None = None
         self.client: CustomerServiceClient | None = None
         # Handling that outlived the reply budget; kept so it is not collected mid-way.
@@ -337,11 +407,15 @@ class WeChatInput(InputChannel):
             log.warning("wechat: WECHAT_APP_ID / WECHAT_APP_SECRET not set: replies that miss "
                         "the %.1f s budget cannot be delivered (they are recorded as failures)",
                         settings.reply_budget_seconds)
-        log.info("wechat: channel on (%s mode, reply budget %.1f s)",
-                 "safe" if self.crypto else "plain", settings.reply_budget_seconds)
+        log.info("wechat: channel on (%s mode, reply budget %.1f s, timestamps within %g s)",
+                 "safe" if self.crypto else "plain", settings.reply_budget_seconds,
+                 settings.timestamp_tolerance_seconds)
+        if self.crypto is None:
+            log.warning("wechat: plain mode (明文模式, WECHAT_AES_KEY unset) is for testing only: "
+                        "the signature does not cover the message; use safe mode in production")
 
     def get_output_channel(self) -> OutputChannel | None:
-        return WeChatOutput(self.client) if self.settings.enabled else None
+        return WeChatOutput(self.client, self.now) if self.settings.enabled else None
 
     # --- checking what arrives ---
 
@@ -353,35 +427,77 @@ class WeChatInput(InputChannel):
         except InvalidSignatureException:
             return False
 
-    def _read_body(self, request: Request) -> tuple[int, str, BaseMessage | None, Incoming | None]:
-        """(status, why, message, what it means) for a webhook POST: 200 with the parsed
-        message (and None for events the assistant ignores), or the refusal's status."""
+    def signed_at(self, request: Request) -> datetime | None:
+        """When the request says it was signed, if that is within the tolerance of our
+        clock either way; None for a timestamp too old, in the future, or not a number."""
+        raw = request.args.get("timestamp", "")
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 11:
+            return None
+        pushed_at = datetime.fromtimestamp(int(raw), timezone.utc)
+        skew = (self.now() - pushed_at).total_seconds()
+        if abs(skew) > self.settings.timestamp_tolerance_seconds:
+            log.warning("wechat: refused a request signed %+.0f s from this server's clock "
+                        "(more than %g s either way: a replay, or a clock to set right)",
+                        -skew, self.settings.timestamp_tolerance_seconds)
+            return None
+        return pushed_at
+
+    def _read_body(self, request: Request) -> tuple[int, str, Push | None]:
+        """(status, why, push) for a webhook POST: 200 with the push, or the refusal's
+        status and reason (for WeChat's servers and the access log, not for owners)."""
         declared = request.headers.get("content-length", "0")
         body = request.body or b""
         if (declared.isdigit() and int(declared) > MAX_BODY_BYTES) or len(body) > MAX_BODY_BYTES:
-            return 413, "payload too large", None, None
+            return 413, "payload too large", None
+        xml: str | bytes
         if self.crypto is None:
             if not self._signed(request):
-                return 403, "invalid signature", None, None
+                return 403, "invalid signature", None
             xml = body
         elif not request.args.get("msg_signature"):
-            return 403, "invalid signature", None, None  # safe mode takes only sealed pushes
+            return 403, "invalid signature", None  # safe mode takes only sealed pushes
         else:
-            try:
+            try:  # checks the signature (over the cipher text too), then decrypts
                 xml = self.crypto.decrypt_message(
                     body, request.args.get("msg_signature", ""),
                     request.args.get("timestamp", ""), request.args.get("nonce", ""))
             except (InvalidSignatureException, InvalidAppIdException):
-                return 403, "invalid signature", None, None
+                return 403, "invalid signature", None
             except Exception:  # noqa: BLE001 - anything unreadable in an untrusted body
-                return 400, "malformed message", None, None
+                return 400, "malformed message", None
+        # Signed, so these are WeChat's: now the clock, and the nonce's form.
+        pushed_at = self.signed_at(request)
+        if pushed_at is None:
+            return 403, "timestamp out of range", None
+        nonce = request.args.get("nonce", "")
+        if not nonce or len(nonce) > MAX_NONCE_CHARS:
+            return 403, "invalid nonce", None
         try:
             message = parse_message(xml)
             if message is None:
                 raise ValueError("empty body")
-            return 200, "", message, read_message(message)
+            incoming = read_message(message)
         except (ExpatError, KeyError, TypeError, ValueError, AttributeError):
-            return 400, "malformed message", None, None
+            return 400, "malformed message", None
+        # The message as WeChat sealed it (the plain text in safe mode, so a retry that is
+        # encrypted afresh is still recognised as the same message).
+        digest = hashlib.sha256(xml if isinstance(xml, bytes) else xml.encode()).hexdigest()
+        return 200, "", Push(message, incoming, pushed_at, nonce, digest)
+
+    async def _fresh_nonce(self, push: Push) -> bool:
+        """False for a replay: the push's (timestamp, nonce) was accepted before with another
+        message. The same message again is WeChat's retry, left to the delivery's claim."""
+        claim = await asyncio.to_thread(
+            store.claim_wechat_nonce, push.pushed_at, push.nonce, push.digest, self.now(),
+            self.settings.timestamp_tolerance)
+        if claim == "replayed":
+            log.warning("wechat: refused a replayed push (timestamp %d, nonce %r already "
+                        "carried another message)", push.pushed_at.timestamp(), push.nonce)
+            return False
+        if claim == "retry":
+            log.info("wechat: timestamp %d, nonce %r again with the same message: a retry",
+                     push.pushed_at.timestamp(), push.nonce)
+        return True
 
     # --- answering ---
 
@@ -405,9 +521,9 @@ class WeChatInput(InputChannel):
         task.add_done_callback(self._background.discard)
 
     async def _send(self, openid: str, parts: list[str]) -> None:
-        output = WeChatOutput(self.client)
+        output = WeChatOutput(self.client, self.now)
         for part in parts:
-            await output.send_text_message(openid, part)
+            await output.send_to_openid(openid, part)
 
     async def _deliver_later(self, incoming: Incoming, job: asyncio.Future,
                              collector: CollectingOutputChannel) -> None:
@@ -432,7 +548,7 @@ class WeChatInput(InputChannel):
         no further. WeChat retries only when we did not answer within 5 s, which a live
         replica always does (the reply budget); so a claim older than the budget belongs to
         a replica that died, and the retry takes it over."""
-        now = datetime.now(timezone.utc)
+        now = self.now()
         claim = await asyncio.to_thread(
             store.claim_delivery, CHANNEL, incoming.external_id, incoming.sender, incoming.kind,
             now, timedelta(seconds=self.settings.reply_budget_seconds))
@@ -447,7 +563,7 @@ class WeChatInput(InputChannel):
 
     async def _finished(self, incoming: Incoming) -> None:
         await asyncio.to_thread(store.finish_delivery, CHANNEL, incoming.external_id,
-                                datetime.now(timezone.utc))
+                                self.now())
 
     async def _handle_claimed(self, incoming: Incoming, now: datetime, deadline: float,
                               on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
@@ -461,8 +577,9 @@ class WeChatInput(InputChannel):
         offered = await asyncio.to_thread(store.offered_to, CHANNEL, incoming.sender)
         text = _chosen_payload(incoming.text, offered) or incoming.text
         collector = CollectingOutputChannel()
+        # Rasa's conversation id carries the channel; the store keeps (channel, openid).
         job = asyncio.ensure_future(self._ask_rasa(on_new_message, UserMessage(
-            text, collector, incoming.sender, input_channel=CHANNEL,
+            text, collector, conversation_id(CHANNEL, incoming.sender), input_channel=CHANNEL,
             message_id=incoming.external_id,
             metadata={"wechat_id": incoming.external_id, "kind": incoming.kind})))
         remaining = max(0.0, deadline - asyncio.get_running_loop().time())
@@ -510,6 +627,8 @@ class WeChatInput(InputChannel):
                 return off()
             if not self._signed(request):
                 return response.text("invalid signature", status=403)
+            if self.signed_at(request) is None:
+                return response.text("timestamp out of range", status=403)
             return response.text(request.args.get("echostr", ""))
 
         @hook.route("/webhook", methods=["POST"])
@@ -517,12 +636,14 @@ class WeChatInput(InputChannel):
             if not self.settings.enabled:
                 return off()
             deadline = asyncio.get_running_loop().time() + self.settings.reply_budget_seconds
-            status, why, message, incoming = self._read_body(request)
-            if message is None:
+            status, why, push = self._read_body(request)
+            if push is None:
                 return response.text(why, status=status)
-            if incoming is None:  # an event the assistant does not act on
+            if not await self._fresh_nonce(push):
+                return response.text("replayed nonce", status=403)
+            if push.incoming is None:  # an event the assistant does not act on
                 return response.text(ACKNOWLEDGED)
-            reply = await self.handle(incoming, deadline, on_new_message)
-            return self._answer(message, reply, request)
+            reply = await self.handle(push.incoming, deadline, on_new_message)
+            return self._answer(push.message, reply, request)
 
         return hook

@@ -48,6 +48,7 @@ from bot.store.callbacks import (
 )
 from bot.store.contacts import contact_profile, remember_contact
 from bot.store.departments import sync_departments
+from bot.store.nonces import NonceClaim, claim_wechat_nonce
 from bot.store.channels import (
     attach_pending_to_ticket,
     attachments_of,
@@ -208,6 +209,8 @@ __all__ = [
     "report_tickets",
     "scale_answers",
     "remember_contact",
+    "NonceClaim",
+    "claim_wechat_nonce",
     "session_agent",
     "session_scope",
     "sessions_of",

@@ -340,6 +340,25 @@ class ConversationEvent(Base):
     fallback = Column(Boolean, nullable=False, default=False)
 
 
+class WeChatNonce(Base):
+    """The timestamp and nonce of every WeChat push accepted lately, with a digest of the
+    message it carried. WeChat's signature covers the token, the timestamp and the nonce
+    (and, in safe mode, the cipher text) but not a plain-mode body, so a signed query read
+    from an access log could otherwise carry any message. The same pair again is WeChat's
+    retry when the message is the same, and a replay (refused) when it is not. A row whose
+    push is older than the channel's timestamp window is pruned: such a push is refused by
+    the clock anyway. The unique key leads with the time, so pruning reads its index."""
+
+    __tablename__ = "wechat_nonces"
+    __table_args__ = (UniqueConstraint("pushed_at", "nonce", name="uq_wechat_nonces_key"),)
+
+    id = Column(Integer, primary_key=True)
+    pushed_at = Column(UtcDateTime(), nullable=False)  # the push's signed `timestamp`
+    nonce = Column(String(64), nullable=False)
+    digest = Column(String(64), nullable=False)  # SHA-256 (hex) of the message's XML
+    seen_at = Column(UtcDateTime(), nullable=False, default=utcnow)
+
+
 class SignInFailure(Base):
     """A console sign-in that failed, or is still being checked: written before the password
     is, and deleted when it proves right, so parallel guesses are all counted. Kept only as

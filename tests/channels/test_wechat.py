@@ -3,7 +3,8 @@ action server), pushed to as WeChat's servers push, with wechatpy on both sides 
 WeChat API on localhost for the replies that travel through the customer-service API.
 
 One stack runs at a time (plain mode, safe mode, then a reply budget too small for Rasa),
-each configured by WECHAT_* environment variables set only while it starts.
+each configured by WECHAT_* environment variables set only while it starts. Rasa keeps each
+owner's conversation as wechat:<openid>; the database keeps ("wechat", openid).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -30,6 +32,8 @@ from wechatpy.crypto import WeChatCrypto
 
 from bot import store, texts
 from bot.channels import wechat
+from bot.handoff.conversation import RasaConversations
+from bot.identity import Owner
 from tests.channels.fake_wechat import FakeWeChat
 from tools.stack import RunningStack, running_stack
 
@@ -41,7 +45,8 @@ APP_SECRET = "app-secret-for-tests"
 ACCOUNT = "gh_centre_account"  # the Official Account's own id (ToUserName)
 AES_KEY = base64.b64encode(b"0123456789abcdef0123456789abcdef").decode().rstrip("=")
 WECHAT_VARIABLES = ("WECHAT_TOKEN", "WECHAT_APP_ID", "WECHAT_APP_SECRET", "WECHAT_AES_KEY",
-                    "WECHAT_API_BASE_URL", "WECHAT_REPLY_BUDGET_SECONDS")
+                    "WECHAT_API_BASE_URL", "WECHAT_REPLY_BUDGET_SECONDS",
+                    "WECHAT_TIMESTAMP_TOLERANCE_SECONDS")
 MODES: dict[str, dict[str, str]] = {
     "plain": {},
     "safe": {"WECHAT_AES_KEY": AES_KEY},
@@ -85,8 +90,10 @@ def signature(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
 
 
-def signed_query(token: str = TOKEN) -> dict[str, str]:
-    timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
+def signed_query(token: str = TOKEN, at: float | None = None) -> dict[str, str]:
+    """The query WeChat signs a request with, now (or at the epoch second `at`)."""
+    timestamp = str(int(time.time() if at is None else at))
+    nonce = str(random.randrange(10**9, 10**10))  # WeChat's nonces are digit strings
     return {"signature": signature(token, timestamp, nonce), "timestamp": timestamp,
             "nonce": nonce, "openid": "ignored-by-the-channel"}
 
@@ -102,8 +109,10 @@ class WeChatServers:
     def webhook(self) -> str:
         return f"{self.stack.rasa_url}/webhooks/wechat/webhook"
 
-    def post(self, xml: str, token: str = TOKEN, raw: bytes | None = None) -> httpx.Response:
-        query = signed_query(token)
+    def post(self, xml: str, token: str = TOKEN, raw: bytes | None = None,
+             query: dict[str, str] | None = None) -> httpx.Response:
+        """One push; with `query`, under that signed query (a retry, or a replay of it)."""
+        query = dict(query) if query is not None else signed_query(token)
         body = raw if raw is not None else xml.encode()
         if self.crypto is not None and raw is None:
             sealed = xmltodict.parse(self.crypto.encrypt_message(xml, query["nonce"],
@@ -139,11 +148,14 @@ class WeChatServers:
     def say(self, openid: str, xml: str) -> str:
         return self.reply_of(self.post(xml), openid)
 
+    def say_under(self, openid: str, xml: str, query: dict[str, str]) -> str:
+        return self.reply_of(self.post(xml, query=query), openid)
+
     def user_texts(self, openid: str) -> list[str]:
-        """What Rasa's tracker recorded the owner saying."""
-        tracker = httpx.get(f"{self.stack.rasa_url}/conversations/{openid}/tracker",
-                            timeout=30).json()
-        return [event.get("text") for event in tracker["events"] if event["event"] == "user"]
+        """What Rasa's tracker recorded the owner saying: the conversation wechat:<openid>,
+        read through Rasa's API as the console reads it."""
+        events = RasaConversations(self.stack.rasa_url).history(Owner("wechat", openid))
+        return [event.get("text") for event in events if event["event"] == "user"]
 
 
 # --- stacks -------------------------------------------------------------------------------
@@ -302,6 +314,57 @@ def test_a_refused_send_is_recorded(database: str, fake: FakeWeChat) -> None:
     assert fake.texts_to(openid) == []
 
 
+def _request(**args: str) -> SimpleNamespace:
+    """As much of a Sanic request as the channel's checks read."""
+    return SimpleNamespace(args=args, headers={}, body=b"")
+
+
+def test_the_injected_clock_decides_which_timestamps_are_fresh() -> None:
+    clock = [datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)]
+    settings = wechat.WeChatSettings(TOKEN, None, None, None, "http://127.0.0.1:9/", 4.5)
+    channel = wechat.WeChatInput(settings, now=lambda: clock[0])
+    at = int(clock[0].timestamp())
+    for fresh in (at, at - 299, at + 299):
+        assert channel.signed_at(_request(timestamp=str(fresh))) == datetime.fromtimestamp(
+            fresh, timezone.utc)
+    for stale in (at - 301, at + 301, at - 600, at + 600):
+        assert channel.signed_at(_request(timestamp=str(stale))) is None, stale
+    for junk in ("", "soon", "-5", "1.5", "１７０００００００", "9" * 40):
+        assert channel.signed_at(_request(timestamp=junk)) is None, junk
+    assert channel.signed_at(_request()) is None, "no timestamp at all"
+    clock[0] += timedelta(minutes=10)
+    assert channel.signed_at(_request(timestamp=str(at))) is None, "ten minutes later"
+
+
+def test_the_timestamp_tolerance_is_read_from_the_environment(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WECHAT_TIMESTAMP_TOLERANCE_SECONDS", raising=False)
+    assert wechat.WeChatSettings.from_env().timestamp_tolerance == timedelta(seconds=300)
+    monkeypatch.setenv("WECHAT_TIMESTAMP_TOLERANCE_SECONDS", "120")
+    assert wechat.WeChatSettings.from_env().timestamp_tolerance == timedelta(seconds=120)
+    for bad in ("five minutes", "5", "86400", "nan", "inf", "-300"):
+        monkeypatch.setenv("WECHAT_TIMESTAMP_TOLERANCE_SECONDS", bad)
+        with pytest.raises(ValueError, match="WECHAT_TIMESTAMP_TOLERANCE_SECONDS must be a "
+                                             "number of seconds from 30 to 3600"):
+            wechat.WeChatInput.from_credentials(None)
+
+
+def test_a_nonce_is_remembered_with_its_message_for_the_window(database: str) -> None:
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    window = timedelta(minutes=5)
+    first, other = hashlib.sha256(b"first").hexdigest(), hashlib.sha256(b"other").hexdigest()
+    assert store.claim_wechat_nonce(now, "1514711492", first, now, window) == "new"
+    assert store.claim_wechat_nonce(now, "1514711492", first, now, window) == "retry"
+    assert store.claim_wechat_nonce(now, "1514711492", other, now, window) == "replayed"
+    assert store.claim_wechat_nonce(now + timedelta(seconds=1), "1514711492", other, now,
+                                    window) == "new", "another signed (timestamp, nonce)"
+    # Any write forgets what is older than the window: claimed again it is new (and is
+    # pruned at once; the channel refuses such a timestamp before asking).
+    later = now + window + timedelta(seconds=2)
+    assert store.claim_wechat_nonce(later, "2718281828", first, later, window) == "new"
+    assert store.claim_wechat_nonce(now, "1514711492", other, later, window) == "new"
+
+
 # --- the channel off: the suite's own stack runs without WECHAT_TOKEN ---------------------
 
 def test_without_wechat_token_the_webhook_answers_503(stack) -> None:
@@ -435,6 +498,60 @@ def test_a_retried_message_reaches_rasa_once(plain: WeChatServers) -> None:
     assert plain.user_texts(openid) == ["你好", "你好"]
 
 
+def test_a_logged_query_cannot_carry_another_message(plain: WeChatServers,
+                                                     fake: FakeWeChat) -> None:
+    """Plain mode's signature covers only the token, the timestamp and the nonce: someone
+    who read a push's query in an access log replays it with a message of their own."""
+    owner, forger = new_openid(), new_openid()
+    query = signed_query()
+    assert "物业客户服务中心" in plain.say_under(owner, text_xml(owner, "你好"), query)
+    before = store.inbound_count("wechat")
+    for forged in (text_xml(forger, "你好"), text_xml(owner, "我要投诉,马上联系我")):
+        refused = plain.post(forged, query=query)
+        assert refused.status_code == 403, refused.text
+        assert "物业" not in refused.text
+    assert store.inbound_count("wechat") == before, "no delivery recorded"
+    assert store.last_inbound_at("wechat", forger) is None, "the forged owner never wrote"
+    assert plain.user_texts(forger) == [], "nothing reached Rasa as the forged owner"
+    assert plain.user_texts(owner) == ["你好"], "nor as the real one"
+    assert fake.texts_to(forger) == [] and fake.texts_to(owner) == []
+
+
+@pytest.mark.parametrize("minutes", [-10, 10], ids=["10-minutes-old", "10-minutes-ahead"])
+def test_a_push_signed_far_from_our_clock_is_refused(plain: WeChatServers, minutes: int) -> None:
+    openid = new_openid()
+    query = signed_query(at=time.time() + minutes * 60)
+    before = store.inbound_count("wechat")
+    refused = plain.post(text_xml(openid, "你好"), query=query)
+    assert refused.status_code == 403, refused.text
+    check = httpx.get(plain.webhook, params=query | {"echostr": "echo-far"})
+    assert check.status_code == 403 and "echo-far" not in check.text
+    assert store.inbound_count("wechat") == before
+    assert plain.user_texts(openid) == []
+
+
+def test_a_push_from_a_clock_a_little_off_is_answered(plain: WeChatServers) -> None:
+    openid = new_openid()
+    for minutes in (-2, 2):
+        query = signed_query(at=time.time() + minutes * 60)
+        check = httpx.get(plain.webhook, params=query | {"echostr": "echo-near"})
+        assert (check.status_code, check.text) == (200, "echo-near")
+    answer = plain.post(text_xml(openid, "你好"), query=signed_query(at=time.time() - 120))
+    assert "物业客户服务中心" in plain.reply_of(answer, openid)
+
+
+def test_wechats_retry_under_the_same_query_is_answered_once(plain: WeChatServers) -> None:
+    openid = new_openid()
+    xml, query = text_xml(openid, "你好"), signed_query()
+    assert "物业客户服务中心" in plain.say_under(openid, xml, query)
+    before = store.inbound_count("wechat")
+    for _ in range(2):
+        again = plain.post(xml, query=query)
+        assert (again.status_code, again.text) == (200, "success")
+    assert store.inbound_count("wechat") == before
+    assert plain.user_texts(openid) == ["你好"]
+
+
 @pytest.mark.parametrize(
     ("token", "raw", "status"),
     [("wrong-token", None, 403),
@@ -489,6 +606,25 @@ def test_safe_mode_refuses_forged_plain_and_broken_pushes(safe: WeChatServers) -
     assert safe.user_texts(openid) == []
 
 
+def test_safe_mode_checks_the_clock_and_the_nonce_too(safe: WeChatServers) -> None:
+    openid, other = new_openid(), new_openid()
+    for minutes in (-10, 10):  # sealed and signed with the right key, but not now
+        far = signed_query(at=time.time() + minutes * 60)
+        assert safe.post(text_xml(openid, "你好"), query=far).status_code == 403
+        check = httpx.get(safe.webhook, params=far | {"echostr": "echo-far"})
+        assert check.status_code == 403 and "echo-far" not in check.text
+    assert safe.user_texts(openid) == []
+    xml, query = text_xml(openid, "你好"), signed_query()
+    assert "物业客户服务中心" in safe.say_under(openid, xml, query)
+    before = store.inbound_count("wechat")
+    # WeChat's retry, sealed afresh under the same timestamp and nonce: the same message.
+    assert safe.post(xml, query=query).text == "success"
+    # The same timestamp and nonce sealing another message: refused.
+    assert safe.post(text_xml(other, "你好"), query=query).status_code == 403
+    assert store.inbound_count("wechat") == before
+    assert safe.user_texts(openid) == ["你好"] and safe.user_texts(other) == []
+
+
 # --- a reply budget Rasa cannot meet ------------------------------------------------------
 
 def test_a_late_reply_goes_through_the_customer_service_api(slow: WeChatServers,
@@ -517,15 +653,14 @@ def test_a_late_reply_wechat_refuses_is_recorded(slow: WeChatServers, fake: Fake
 def test_an_agent_reply_reaches_the_owner_on_wechat(plain: WeChatServers, fake: FakeWeChat) -> None:
     """A person takes the conversation: the assistant is silent, the agent's words go out
     through the customer-service API, and after resume the assistant answers again."""
-    from bot.handoff.conversation import RasaConversations
-
     openid = new_openid()
+    conversation = Owner("wechat", openid)  # Rasa's conversation wechat:<openid>
     rasa = RasaConversations(plain.stack.rasa_url)
     assert plain.say(openid, text_xml(openid, "你好"))
-    rasa.pause(openid)
+    rasa.pause(conversation)
     assert plain.say(openid, text_xml(openid, "请让人工客服联系我")) == ""
-    rasa.say(openid, "您好,我是客服小王,马上为您处理。", agent_name="wang")
-    assert "您好,我是客服小王,马上为您处理。" in fake.wait_for_texts(openid)
+    rasa.say(conversation, "您好,我是客服小王,马上为您处理。", agent_name="wang")
+    assert "您好,我是客服小王,马上为您处理。" in fake.wait_for_texts(openid), "sent to the openid"
     assert "请让人工客服联系我" in plain.user_texts(openid)
-    rasa.resume(openid)
+    rasa.resume(conversation)
     assert "物业客户服务中心" in plain.say(openid, text_xml(openid, "你好"))
