@@ -33,6 +33,7 @@ WHEN_PROBLEM_LABELS: dict[str, str] = {
     "impossible_minute": "分钟数不存在",
     "in_past": "时间已过去",
     "conflicting_date": "日期和星期对不上",
+    "too_far": "超出可预约的时间范围",
 }
 
 UNKNOWN = "未识别"
@@ -356,3 +357,5 @@ WEBCHAT_BAD_REQUEST = "请求格式不正确。"
 WEBCHAT_EMPTY = "消息不能为空。"
 WEBCHAT_RASA_DOWN = "助手暂时没有响应，请稍后再试。"
 WEBCHAT_STARTED = "网页聊天已启动：在浏览器打开 http://localhost:{port}/ 以业主身份与助手对话"
+# Shown to agents beside a web chat (or REST) owner: nobody vouches for who they are.
+UNVERIFIED_OWNER = "【未验证：网页访客，身份未经核实】"

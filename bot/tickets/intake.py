@@ -14,6 +14,7 @@ from typing import Any
 from bot import texts
 from bot.understanding import When, WhenProblem, find_phone, parse_when, room_is_plausible
 from bot.understanding.description import describes_matter
+from bot.understanding.empty import says_nothing
 from bot.understanding.places import find_place
 from bot.understanding.urgency import assess_urgency
 
@@ -30,6 +31,15 @@ FIELDS_BY_CATEGORY: dict[str, tuple[str, ...]] = {
 # An emergency ticket is written at once; only what people need to find the owner is asked.
 EMERGENCY_FIELDS = ("place", "phone")
 CONFIRMATION = "confirmed"
+# What the owner hears when the visit time offered cannot be one, by WhenProblem.reason;
+# the form then asks for the time again.
+TIME_PROBLEM_RESPONSES: dict[str, str] = {
+    "in_past": "utter_time_in_past",
+    "too_far": "utter_time_too_far",
+}
+TIME_PROBLEM_DEFAULT = "utter_time_impossible"
+# A message with nothing to read, whatever was asked: said, then the question again.
+EMPTY_ANSWER = "utter_empty_answer"
 
 _CANCEL = re.compile(r"取消|算了|不用了|不需要了|不修了|不报了|不投诉了|不提了|先不(?:报|修|用)了?|撤销")
 _ANY_TIME = re.compile(r"随时|都可以|都行|什么时候都|啥时候都|任何时间|全天")
@@ -107,7 +117,7 @@ def _time_answer(text: str, requested: str | None, now: datetime, facts: dict[st
         answer.slots["visit_time"] = visit_text(when.start, when.end)
         answer.slots["ticket_facts"] = facts
     elif isinstance(when, WhenProblem):
-        answer.say.append("utter_time_in_past" if when.reason == "in_past" else "utter_time_impossible")
+        answer.say.append(TIME_PROBLEM_RESPONSES.get(when.reason, TIME_PROBLEM_DEFAULT))
     elif requested == "visit_time" and _ANY_TIME.search(text):
         facts.update(visit_start=None, visit_end=None)
         answer.slots["visit_time"] = texts.ANY_TIME
@@ -136,6 +146,9 @@ def read_answer(
     """Read one message inside the form: the requested field, and any other fact it carries,
     so "电话改成13912345678" corrects the phone whatever was asked."""
     answer = Answer()
+    if says_nothing(text):
+        answer.say.append(EMPTY_ANSWER)
+        return answer
     if wants_to_cancel(text):
         answer.cancelled = True
         return answer

@@ -17,6 +17,8 @@ Decisions (also asserted in tests/understanding/test_when.py):
   next week; a bare day of month (25号) rolls to next month; a month and day without a
   year (1月5日) takes the nearest year.
 - Vague words (这几天, 最近, 下周 without a day) are not time expressions: None.
+- A visit more than VISIT_HORIZON_DAYS calendar days ahead (9999年1月1日, 100天后) is
+  refused as "too_far": the centre books visits that far ahead at most.
 """
 
 from __future__ import annotations
@@ -40,8 +42,12 @@ WORKING_DAY = (9 * HOUR, 18 * HOUR)
 VISIT_HOURS = (8 * HOUR, 20 * HOUR)
 # How many days 月底 / 月初 cover.
 MONTH_EDGE_DAYS = 5
+# The centre's visit-time policy: a repair visit is booked at most this many calendar days
+# ahead (the day it starts, in the centre's time zone). Later is refused as "too_far" and
+# the owner is asked again (domain.yml's utter_time_too_far says the same number).
+VISIT_HORIZON_DAYS = 60
 
-__all__ = ["When", "WhenProblem", "parse_when", "TZ"]
+__all__ = ["When", "WhenProblem", "parse_when", "TZ", "VISIT_HORIZON_DAYS"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,8 @@ class WhenProblem:
     """A time expression that cannot be a visit time, so the assistant must ask again.
 
     reason: "impossible_date", "impossible_hour", "impossible_minute", "in_past",
-    "conflicting_date" (11月25日周五 when the 25th is a Wednesday).
+    "conflicting_date" (11月25日周五 when the 25th is a Wednesday), "too_far" (more than
+    VISIT_HORIZON_DAYS days ahead).
     """
 
     reason: str
@@ -321,20 +328,34 @@ def _specificity(match: re.Match[str]) -> int:
 
 def _read(match: re.Match[str], text: str, now: datetime) -> When | WhenProblem | None:
     try:
-        if match.group("rel_time"):
-            return When(now + _relative_delta(match), None, text, False)
-        blocks, day_period = _date_blocks(match, now.date())
-        period = _PERIODS[match.group("period")] if match.group("period") else day_period
-        options = _options(match, period)
-        blocks = blocks or _next_days(now.date())
-        if options is None:
-            return _whole_days(blocks, text, now)
-        days = [day for first, last in blocks for day in _days(first, last)]
-        return _resolve(days, options, text, now)
+        return _within_horizon(_occurrence_of(match, text, now), now)
     except _NotATime:
         return None
     except _Refused as refused:
         return WhenProblem(refused.reason, text)
+    except OverflowError:
+        # Past the end of the calendar (9999年12月31日晚上12点): too far ahead by any policy.
+        return WhenProblem("too_far", text)
+
+
+def _occurrence_of(match: re.Match[str], text: str, now: datetime) -> When:
+    if match.group("rel_time"):
+        return When(now + _relative_delta(match), None, text, False)
+    blocks, day_period = _date_blocks(match, now.date())
+    period = _PERIODS[match.group("period")] if match.group("period") else day_period
+    options = _options(match, period)
+    blocks = blocks or _next_days(now.date())
+    if options is None:
+        return _whole_days(blocks, text, now)
+    days = [day for first, last in blocks for day in _days(first, last)]
+    return _resolve(days, options, text, now)
+
+
+def _within_horizon(when: When, now: datetime) -> When:
+    """The visit time, unless it starts more than VISIT_HORIZON_DAYS days after today."""
+    if (when.start.astimezone(TZ).date() - now.date()).days > VISIT_HORIZON_DAYS:
+        raise _Refused("too_far")
+    return when
 
 
 def _relative_delta(match: re.Match[str]) -> timedelta:

@@ -5,9 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+import yaml
 
-from bot.tickets.intake import first_message_slots, read_answer, required_fields, summary
+from tests.conftest import ROOT
+
+from bot.tickets.intake import (
+    EMPTY_ANSWER,
+    TIME_PROBLEM_DEFAULT,
+    TIME_PROBLEM_RESPONSES,
+    first_message_slots,
+    read_answer,
+    required_fields,
+    summary,
+)
 from bot.tickets.clocks import CENTRE_TZ
+from bot.understanding.when import VISIT_HORIZON_DAYS
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=CENTRE_TZ)
 
@@ -62,6 +74,8 @@ def test_a_common_area_is_a_place() -> None:
      ("我家501", "place", "utter_need_building"),
      ("2月30日上午", "visit_time", "utter_time_impossible"),
      ("昨天下午", "visit_time", "utter_time_in_past"),
+     ("9999年1月1日上午", "visit_time", "utter_time_too_far"),
+     ("61天后", "visit_time", "utter_time_too_far"),
      ("看情况吧", "visit_time", "utter_time_unclear")],
 )
 def test_bad_answers_get_a_polite_re_ask(text: str, requested: str, response: str) -> None:
@@ -103,3 +117,40 @@ def test_a_common_area_keeps_the_building_said_before() -> None:
     assert "utter_need_room" in first.say
     second = read_answer("电梯", "place", "repair", first.slots["ticket_facts"], NOW)
     assert second.slots["place"] == "3栋电梯"
+
+
+def test_a_visit_beyond_the_horizon_is_not_kept_even_with_other_facts() -> None:
+    answer = read_answer("电话13912345678,9999年1月1日上午来", "visit_time", "repair", {}, NOW)
+    assert answer.say == ["utter_time_too_far"]
+    assert answer.slots == {"phone": "13912345678"}
+    assert "visit_start" not in (answer.slots.get("ticket_facts") or {})
+
+
+def test_the_last_day_of_the_horizon_is_a_visit_time() -> None:
+    answer = read_answer("2027年1月22日上午", "visit_time", "repair", {}, NOW)
+    assert answer.slots["visit_time"] == "1月22日 09:00-12:00"
+    assert answer.slots["ticket_facts"]["visit_start"] == "2027-01-22T09:00:00+08:00"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u3000\n\t", "\u200b", "\ufeff"])
+@pytest.mark.parametrize("requested", ["problem", "place", "phone", "visit_time",
+                                       "desired_outcome", "confirmed"])
+def test_a_message_with_nothing_in_it_answers_nothing_and_says_so(text: str,
+                                                                  requested: str) -> None:
+    answer = read_answer(text, requested, "complaint" if requested == "desired_outcome"
+                         else "repair", {"building": "5"}, NOW)
+    assert answer.say == ["utter_empty_answer"]
+    assert answer.slots == {} and not answer.cancelled
+
+
+def test_a_lone_full_stop_confirms_nothing() -> None:
+    answer = read_answer("。", "confirmed", "repair", {"building": "5"}, NOW)
+    assert answer.slots == {} and answer.say == []
+
+
+def test_the_re_asks_exist_and_the_horizon_is_told_as_it_is() -> None:
+    responses = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    for name in (*TIME_PROBLEM_RESPONSES.values(), TIME_PROBLEM_DEFAULT, EMPTY_ANSWER):
+        assert name in responses, name
+    too_far = responses["utter_time_too_far"][0]["text"]
+    assert f"{VISIT_HORIZON_DAYS}天" in too_far, "the owner is told the centre's real horizon"

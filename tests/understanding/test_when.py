@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.understanding.when import TZ, When, WhenProblem, parse_when
+from bot.understanding.when import TZ, VISIT_HORIZON_DAYS, When, WhenProblem, parse_when
 
 # Bases: Monday 10:00 (the default), Sunday 10:00 (the notes' base), late evening,
 # month end and year end.
@@ -148,7 +148,7 @@ MONDAY_CASES = [
     ("25号", span("11-25 09:00", "11-25 18:00")),
     ("22号", span("12-22 09:00", "12-22 18:00")),  # this month's has gone: next month's
     ("5号", span("12-05 09:00", "12-05 18:00")),
-    ("3月1日", span("2027-03-01 09:00", "2027-03-01 18:00")),  # nearest: next year
+    ("1月5日", span("2027-01-05 09:00", "2027-01-05 18:00")),  # nearest: next year
     ("明年1月5日", span("2027-01-05 09:00", "2027-01-05 18:00")),
     # spans
     ("九点以后", after("11-23 10:00")),  # after 9 is on offer now
@@ -336,6 +336,14 @@ def test_in_sentences(text: str, span_text: str, expected: Expected) -> None:
         (LATE, "今天九点以后", "in_past"),
         (YEAR_END, "12月25日", "in_past"),
         (YEAR_END, "去年12月31日", "in_past"),
+        (MON, "3月1日", "too_far"),  # nearest is next year's: 98 days ahead
+        (MON, "9999年1月1日上午", "too_far"),
+        (MON, "9999年12月31日晚上12点", "too_far"),  # past the end of the calendar
+        (MON, "2030年5月1日", "too_far"),
+        (MON, "明年3月1日下午3点", "too_far"),
+        (MON, "61天后", "too_far"),
+        (MON, "10周后", "too_far"),
+        (MONTH_END, "2月1日上午", "too_far"),  # 63 days after November 30
         (MON, "11月25日周五", "conflicting_date"),  # the 25th is a Wednesday
         (MON, "周三(11月26日)", "conflicting_date"),
         (MON, "明天(11月25日)", "conflicting_date"),
@@ -353,9 +361,49 @@ def test_problem_names_the_offending_span() -> None:
 
 
 def test_usable_time_beats_refused_one() -> None:
-    found = parse_when("2月30日不行的话，3月2日上午", MON)
+    found = parse_when("2月30日不行的话，1月2日上午", MON)
     assert isinstance(found, When)
-    assert (found.start, found.end) == (at("2027-03-02 09:00"), at("2027-03-02 12:00"))
+    assert (found.start, found.end) == (at("2027-01-02 09:00"), at("2027-01-02 12:00"))
+
+
+# --- the visit-time horizon -----------------------------------------------------------
+
+
+def test_the_horizon_is_sixty_days() -> None:
+    # The centre's policy; domain.yml's utter_time_too_far tells owners this number.
+    assert VISIT_HORIZON_DAYS == 60
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("60天后", span("2027-01-22 09:00", "2027-01-22 18:00")),  # the last day offered
+        ("2027年1月22日下午3点", point("2027-01-22 15:00")),
+        ("1月22日晚上", span("2027-01-22 18:00", "2027-01-22 21:00")),
+    ],
+)
+def test_the_last_day_of_the_horizon_is_still_offered(text: str, expected: Expected) -> None:
+    found = parse_when(text, MON)
+    assert isinstance(found, When), found
+    assert (found.start, found.end, found.is_span) == expected
+
+
+@pytest.mark.parametrize("text", ["61天后", "2027年1月23日上午", "1月23日"])
+def test_the_day_after_the_horizon_is_too_far(text: str) -> None:
+    assert parse_when(text, MON) == WhenProblem("too_far", text)
+
+
+def test_the_horizon_counts_days_in_the_centres_time_zone() -> None:
+    # 2026-11-23 17:00 UTC is already 11-24 in Shanghai: 60 days from there is 2027-01-23.
+    found = parse_when("2027年1月23日上午", datetime(2026, 11, 23, 17, 0, tzinfo=UTC))
+    assert isinstance(found, When)
+    assert found.start == at("2027-01-23 09:00")
+
+
+def test_a_usable_time_beats_one_too_far() -> None:
+    found = parse_when("9999年1月1日上午不行的话，明天上午也可以", MON)
+    assert isinstance(found, When)
+    assert (found.start, found.end) == (at("11-24 09:00"), at("11-24 12:00"))
 
 
 # --- not a time -----------------------------------------------------------------------
