@@ -15,6 +15,9 @@ WECHAT = "wechat"
 WEB = "web"
 REST = "rest"
 CHANNELS = (TELEGRAM, WECHAT, WEB, REST)
+# Channels whose platform vouches for the account behind an id (a Telegram chat, a WeChat
+# openid). A web chat session or a REST sender is anyone: agents see them as unverified.
+VERIFIED_CHANNELS = (TELEGRAM, WECHAT)
 SEPARATOR = ":"
 
 
@@ -28,6 +31,10 @@ class Owner:
     @property
     def conversation_id(self) -> str:
         return f"{self.channel}{SEPARATOR}{self.sender_id}"
+
+
+def is_verified(channel: str) -> bool:
+    return channel in VERIFIED_CHANNELS
 
 
 def conversation_id(channel: str, sender_id: str) -> str:

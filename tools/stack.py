@@ -85,7 +85,7 @@ def running_stack(models: Path, workdir: Path, database_url: str | None = None,
     by sender, as in production (`make run` with those variables set); `router=True` puts
     it in front of a single replica too (for comparing like with like)."""
     routed = replicas > 1 if router is None else router
-    from bot.deploy.engines import Engines, endpoints_yaml
+    from bot.deploy.engines import Engines, write_endpoints_file
 
     database_url = database_url or f"sqlite:///{workdir / 'assistant.db'}"
     env = quiet_env(DATABASE_URL=database_url, **(engines or {}))
@@ -101,7 +101,7 @@ def running_stack(models: Path, workdir: Path, database_url: str | None = None,
         redis_url=(engines or {}).get("REDIS_URL"), rabbitmq_url=(engines or {}).get("RABBITMQ_URL"),
         actions_url=f"http://127.0.0.1:{action_port}/webhook",
         events_queue=(engines or {}).get("RASA_EVENTS_QUEUE") or "rasa_events")
-    endpoints.write_text(endpoints_yaml(configured), encoding="utf-8")
+    write_endpoints_file(endpoints, configured)
     commands = {
         "actions": [sys.executable, "-m", "bot", "actions-server", "--port", str(action_port)],
     }

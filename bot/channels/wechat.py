@@ -65,7 +65,8 @@ from wechatpy.messages import (
 from wechatpy.utils import check_signature
 
 from bot import store, texts
-from bot.channels.limits import MAX_BODY_BYTES, MAX_TEXT_CHARS
+from bot.channels.floods import FloodGuard, per_sender
+from bot.channels.limits import MAX_BODY_BYTES, MAX_TEXT_CHARS, capped
 from bot.identity import conversation_id, recipient
 
 log = logging.getLogger(__name__)
@@ -256,6 +257,7 @@ class Incoming:
     text: str | None = None  # handed to Rasa
     direct_reply: str | None = None  # answered by the channel itself
     attachment: tuple[str, str] | None = None  # (kind, reference) kept for the ticket
+    cut: bool = False  # the text was longer than the assistant reads
 
 
 def read_message(message: BaseMessage) -> Incoming | None:
@@ -276,7 +278,8 @@ def read_message(message: BaseMessage) -> Incoming | None:
         return None
     external_id = str(message.id) if message.id else f"{sender}:{message.time}:{message.type}"
     if isinstance(message, TextMessage):
-        return Incoming(sender, external_id, "text", text=(message.content or "")[:MAX_TEXT_CHARS])
+        text, cut = capped(message.content or "")
+        return Incoming(sender, external_id, "text", text=text, cut=cut)
     if isinstance(message, ImageMessage):
         reference = message.media_id or message.image or ""
         return Incoming(sender, external_id, "photo", direct_reply=texts.PHOTO_RECEIVED,
@@ -384,6 +387,7 @@ class WeChatInput(InputChannel):
     def __init__(self, settings: WeChatSettings, now: Callable[[], datetime] = utc_now) -> None:
         self.settings = settings
         self.now = now
+        self.floods: FloodGuard = per_sender()
         self.crypto: WeChatCrypto | None = None
         self.client: CustomerServiceClient | None = None
         # Handling that outlived the reply budget; kept so it is not collected mid-way.
@@ -555,6 +559,12 @@ class WeChatInput(InputChannel):
         if claim != "new":
             log.info("wechat: %s %s", incoming.external_id, claim.replace("_", " "))
             return ""
+        if not self.floods.allow(incoming.sender):
+            # Too many at once from one owner: answered politely, never reaches the model.
+            log.warning("wechat: %s is flooding; %s answered with a pause", incoming.sender,
+                        incoming.external_id)
+            await self._finished(incoming)
+            return texts.TOO_MANY_MESSAGES
         try:
             return await self._handle_claimed(incoming, now, deadline, on_new_message)
         except Exception:
@@ -577,6 +587,9 @@ class WeChatInput(InputChannel):
         offered = await asyncio.to_thread(store.offered_to, CHANNEL, incoming.sender)
         text = _chosen_payload(incoming.text, offered) or incoming.text
         collector = CollectingOutputChannel()
+        if incoming.cut:
+            await collector.send_text_message(incoming.sender,
+                                              texts.MESSAGE_CUT.format(limit=MAX_TEXT_CHARS))
         # Rasa's conversation id carries the channel; the store keeps (channel, openid).
         job = asyncio.ensure_future(self._ask_rasa(on_new_message, UserMessage(
             text, collector, conversation_id(CHANNEL, incoming.sender), input_channel=CHANNEL,

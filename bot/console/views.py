@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot import texts
 from bot.console.desk import EscalationDetail, Line, QueueEntry, TicketView
+from bot.identity import is_verified
 from bot.store import AgentRecord, ContactRecord, EscalationEventRecord, EventRecord, FlatAddress
 from bot.tickets.clocks import CENTRE_TZ
 
@@ -39,6 +40,8 @@ def entry_json(entry: QueueEntry) -> dict:
         "id": escalation.id,
         "channel": escalation.channel,
         "sender_id": escalation.sender_id,
+        "verified": is_verified(escalation.channel),
+        "verified_label": None if is_verified(escalation.channel) else texts.UNVERIFIED_OWNER,
         "reason": escalation.reason,
         "reason_label": texts.ESCALATION_REASON_LABELS.get(escalation.reason, escalation.reason),
         "priority": escalation.priority,
@@ -62,6 +65,8 @@ def ticket_json(view: TicketView) -> dict:
         "number": ticket.number,
         "category": ticket.category,
         "category_label": texts.CATEGORY_LABELS.get(ticket.category, ticket.category),
+        "verified": is_verified(ticket.channel),
+        "verified_label": None if is_verified(ticket.channel) else texts.UNVERIFIED_OWNER,
         "urgency": ticket.urgency,
         "status": ticket.status,
         "status_label": texts.STATUS_LABELS.get(ticket.status, ticket.status),

@@ -28,12 +28,14 @@ import json
 import logging
 import os
 from collections.abc import Iterable, Mapping
+from urllib.parse import unquote
 
 from aiohttp import (ClientConnectorError, ClientError, ClientSession, ClientTimeout,
                      TCPConnector, web)
 
 from bot.deploy import credentials
 from bot.deploy.rasa_server import refused
+from bot.identity import REST, TELEGRAM, WEB, WECHAT, conversation_id
 
 log = logging.getLogger(__name__)
 HEALTH_EVERY = 2.0
@@ -59,12 +61,15 @@ def admitted(method: str, path: str, headers: "Mapping[str, str]", peer: str | N
 
 
 def sender_of(path: str, query: dict[str, str], body: bytes) -> str:
-    """The conversation a request belongs to; "" when it belongs to none (status, health)."""
+    """The conversation a request belongs to, as the channel will name it (bot/identity.py),
+    so a channel's webhook and Rasa's API calls about the same owner meet on one replica;
+    "" when it belongs to none (status, health)."""
     parts = path.strip("/").split("/")
     if len(parts) >= 2 and parts[0] == "conversations":
-        return parts[1]
-    if "openid" in query:
-        return query["openid"]
+        return unquote(parts[1])
+    channel = parts[1] if len(parts) >= 2 and parts[0] == "webhooks" else ""
+    if channel == WECHAT and "openid" in query:
+        return conversation_id(WECHAT, query["openid"])
     if not body:
         return ""
     try:
@@ -73,15 +78,15 @@ def sender_of(path: str, query: dict[str, str], body: bytes) -> str:
         return ""
     if not isinstance(data, dict):
         return ""
-    if "sender" in data:
-        return str(data["sender"])
+    if channel in (REST, WEB) and "sender" in data:
+        return conversation_id(channel, str(data["sender"]).strip())
     for key in ("message", "edited_message", "callback_query"):
         update = data.get(key)
         if isinstance(update, dict):
             chat = (update.get("chat") or (update.get("message") or {}).get("chat")
                     or update.get("from") or {})
-            if "id" in chat:
-                return str(chat["id"])
+            if isinstance(chat, dict) and "id" in chat:
+                return conversation_id(TELEGRAM, str(chat["id"]))
     return ""
 
 

@@ -407,6 +407,29 @@ def test_the_repair_conversation_over_wechat(plain: WeChatServers) -> None:
     assert ticket.phone == "13800138000"
 
 
+def test_a_very_long_message_is_read_in_part_and_the_owner_told(plain: WeChatServers) -> None:
+    from bot.channels.limits import MAX_TEXT_CHARS
+
+    openid = new_openid()
+    reply = plain.say(openid, text_xml(openid, "楼上装修太吵了" * 11_000))
+    assert texts.MESSAGE_CUT.format(limit=MAX_TEXT_CHARS) in reply
+    [heard] = plain.user_texts(openid)
+    assert len(heard) == MAX_TEXT_CHARS
+
+
+def test_a_flooding_owner_is_asked_to_slow_down_and_others_are_answered(
+        plain: WeChatServers) -> None:
+    from bot.channels.floods import PER_SENDER
+
+    flooder, other = new_openid(), new_openid()
+    limit = PER_SENDER[0]
+    for _ in range(limit):
+        plain.post(text_xml(flooder, "在吗"))
+    assert plain.say(flooder, text_xml(flooder, "在吗")) == texts.TOO_MANY_MESSAGES
+    assert len(plain.user_texts(flooder)) == limit, "the extra message never reached the model"
+    assert "物业" in plain.say(other, text_xml(other, "你好"))
+
+
 def test_a_push_whose_replica_died_is_handled_on_wechats_retry(plain: WeChatServers) -> None:
     """WeChat retries only when we did not answer within 5 s, which a live replica always
     does: an older unfinished claim belonged to a replica that died, and the retry is handled

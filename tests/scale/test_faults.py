@@ -94,7 +94,7 @@ def test_a_replica_killed_while_answering_handles_every_message_at_most_once(rep
 
     victim = replicas.replica_urls[0]
     owners = [f"crash-{n}-{uuid.uuid4().hex[:6]}" for n in range(8)]
-    assert any(ranked(replicas.replica_urls, owner)[0] == victim for owner in owners)
+    assert any(ranked(replicas.replica_urls, f"rest:{owner}")[0] == victim for owner in owners)
     interrupted: dict[str, list[str]] = {}
     sent = load_while(replicas.rasa_url, owners, lambda: replicas.stop("rasa0"), interrupted)
     for owner in owners:

@@ -33,7 +33,7 @@ def test_one_conversation_alternating_between_replicas_is_whole(replicas) -> Non
 
 def test_many_owners_through_the_router_are_each_answered_in_order(replicas) -> None:
     owners = [f"load-{n}-{uuid.uuid4().hex[:6]}" for n in range(12)]
-    assert {ranked(replicas.replica_urls, owner)[0] for owner in owners} == set(
+    assert {ranked(replicas.replica_urls, f"rest:{owner}")[0] for owner in owners} == set(
         replicas.replica_urls), "the owners are spread over both replicas"
 
     def converse(owner: str) -> list[list[str]]:
@@ -95,7 +95,7 @@ def test_a_killed_replica_leaves_the_other_answering(replicas) -> None:
         assert say(replicas.rasa_url, owner, REPAIR[1]), owner
         assert NUMBER.search(" ".join(say(replicas.rasa_url, owner, REPAIR[2]))), owner
     survivor = replicas.replica_urls[1]
-    moved = [o for o in owners if ranked(replicas.replica_urls, o)[0] == victim]
+    moved = [o for o in owners if ranked(replicas.replica_urls, f"rest:{o}")[0] == victim]
     assert moved, "some conversations lived on the killed replica"
     for owner in owners:
         assert user_texts(survivor, owner) == list(REPAIR), owner

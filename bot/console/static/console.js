@@ -92,7 +92,8 @@
       "data-id": entry.id,
       onclick: () => select(entry.id),
     },
-    el("div", { class: "reason" }, `${entry.reason_label} · ${who}`),
+    el("div", { class: "reason" }, `${entry.reason_label} · ${who}`,
+      entry.verified_label ? el("span", { class: "unverified" }, ` ${entry.verified_label}`) : null),
     el("div", { class: "holder" }, holder),
     el("div", { class: entry.overdue ? "due overdue" : "due" },
       `应联系: ${time(entry.due_at)}${entry.overdue ? "(已超时)" : ""}`),
@@ -144,7 +145,8 @@
     };
     return el("div", { class: "ticket", "data-number": ticket.number },
       el("div", {}, el("strong", {}, ticket.number), ` ${ticket.category_label} · ${ticket.status_label} · ${ticket.department_name}`,
-        ticket.late_label ? el("span", { class: "late" }, ` ${ticket.late_label}`) : null),
+        ticket.late_label ? el("span", { class: "late" }, ` ${ticket.late_label}`) : null,
+        ticket.verified_label ? el("span", { class: "unverified" }, ` ${ticket.verified_label}`) : null),
       el("div", {}, ticket.description),
       el("div", {}, `应完成: ${time(ticket.resolution_due)} ${ticket.flat || ticket.location || ""} ${ticket.phone || ""}`),
       el("div", { class: "row" }, status,
@@ -165,7 +167,8 @@
     const owner = entry.owner || {};
     $("detail-head").replaceChildren(
       el("h2", {}, `${entry.reason_label}(${entry.status_label})`),
-      el("div", {}, `渠道: ${entry.channel} · 业主: ${owner.name || ""} ${owner.flat || ""} ${owner.phone || ""}`),
+      el("div", {}, `渠道: ${entry.channel} · 业主: ${owner.name || ""} ${owner.flat || ""} ${owner.phone || ""}`,
+        entry.verified_label ? el("span", { class: "unverified" }, ` ${entry.verified_label}`) : null),
       entry.summary ? el("div", {}, `小结: ${entry.summary}`) : null);
     const mine = entry.status === "held" && entry.holder === me.login;
     $("holder-info").textContent = entry.status === "held"
@@ -246,7 +249,8 @@
       toast("");
       $("results").querySelector("tbody").replaceChildren(...data.tickets.map((t) =>
         el("tr", { class: t.late ? "late-row" : "", "data-number": t.number, onclick: () => openTicket(t.number) },
-          el("td", {}, t.number), el("td", {}, t.category_label), el("td", {}, t.status_label),
+          el("td", {}, t.number, t.verified_label ? el("span", { class: "unverified" }, ` ${t.verified_label}`) : null),
+          el("td", {}, t.category_label), el("td", {}, t.status_label),
           el("td", {}, t.department_name), el("td", {}, t.flat || t.location || ""), el("td", {}, t.phone || ""),
           el("td", {}, time(t.resolution_due)), el("td", { class: t.late ? "late" : "" }, t.late_label || "按时"))));
     } catch (error) {
