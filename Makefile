@@ -26,9 +26,10 @@ train: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Cross-validated NLU evaluation: per-intent report and confusion matrix in reports/eval/.
-eval: install
-	$(PY) -m bot eval --out reports/eval
+# Cross-validated NLU evaluation (per-intent report, confusion matrix), knowledge retrieval,
+# and the trained assistant on the blind corpus (tests/data/blind/), all in reports/eval/.
+eval: train
+	$(PY) -m bot eval --out reports/eval --models models
 
 # Rasa server (REST at http://localhost:5005/webhooks/rest/webhook), action server and the
 # web chat page, on SQLite unless DATABASE_URL says otherwise.

@@ -102,10 +102,14 @@ def evaluate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
     from bot.knowledge.evaluation import evaluate_retrieval
 
+    from bot.nlu.blind_evaluation import evaluate_blind
+
     summary = cross_validate(
         config=Path(args.config), data=Path(args.data), out=Path(args.out), folds=args.folds
     )
     stdout.write(summary + "\n\n" + evaluate_retrieval(Path(args.out)) + "\n")
+    # What the trained assistant makes of messages nobody on the team wrote.
+    stdout.write("\n" + evaluate_blind(Path(args.models), Path(args.out)) + "\n")
     return 0
 
 
@@ -332,6 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluator.add_argument("--data", default="data/nlu")
     evaluator.add_argument("--out", default="reports/eval")
     evaluator.add_argument("--folds", type=int, default=5)
+    evaluator.add_argument("--models", default=os.environ.get("MODELS_DIR", "models"),
+                           help="the trained model the blind corpus is read with")
     evaluator.set_defaults(handler=evaluate)
 
     chat = commands.add_parser("webchat", help="serve the local web chat page")
