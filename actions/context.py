@@ -8,8 +8,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+from bot import clock as centre_clock
 from bot.identity import Owner, owner_of
-from bot.tickets.clocks import CENTRE_TZ
 
 
 def owner(tracker: Tracker) -> Owner:
@@ -37,7 +37,7 @@ def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
 
 
 def now() -> datetime:
-    return datetime.now(CENTRE_TZ)
+    return centre_clock.now()
 
 
 def form_reads_new_message(tracker: Tracker) -> bool:
