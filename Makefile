@@ -30,6 +30,7 @@ test: install
 # and the trained assistant on the blind corpus (tests/data/blind/), all in reports/eval/.
 eval: train
 	$(PY) -m bot eval --out reports/eval --models models
+	$(PY) -m tools.conversation_eval --models models --out reports/eval
 
 # Rasa server (REST at http://localhost:5005/webhooks/rest/webhook), action server and the
 # web chat page, on SQLite unless DATABASE_URL says otherwise.

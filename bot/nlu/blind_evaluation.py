@@ -53,7 +53,17 @@ def _clock(value: str | None) -> time | None:
 
 def visit_verdict(label: Any, reading: Reading, now: datetime = REFERENCE) -> tuple[bool, str]:
     """Is the visit time the assistant would write what the owner meant?"""
-    start = reading.when.astimezone(TZ) if reading.when else None
+    if reading.when is None:
+        verdict = times_verdict(label, None, None, now)
+        return (verdict[0], verdict[1].replace("nothing found", reading.when_problem or
+                                               "nothing found"))
+    return times_verdict(label, reading.when, reading.when_end, now)
+
+
+def times_verdict(label: Any, start_at: datetime | None, end_at: datetime | None,
+                  now: datetime = REFERENCE) -> tuple[bool, str]:
+    """Is a visit window (as read, or as written into a ticket) what the owner meant?"""
+    start = start_at.astimezone(TZ) if start_at else None
     if label == "asap":
         ok = start is None or start <= now + timedelta(hours=1)
         return ok, "" if ok else f"asap read as {start:%m-%d %H:%M}"
@@ -61,7 +71,7 @@ def visit_verdict(label: Any, reading: Reading, now: datetime = REFERENCE) -> tu
         ok = start is None
         return ok, "" if ok else f"an unacceptable time accepted as {start:%m-%d %H:%M}"
     if start is None:
-        return False, f"no time read ({reading.when_problem or 'nothing found'})"
+        return False, "no time read (nothing found)"
     day = label.get("day")
     wanted_day = day if isinstance(day, date) else date.fromisoformat(str(day))
     if start.date() != wanted_day:
@@ -75,7 +85,7 @@ def visit_verdict(label: Any, reading: Reading, now: datetime = REFERENCE) -> tu
         if not low <= start.hour < high:
             return False, f"{start:%H:%M} is not {part}"
     wanted_until = _clock(label.get("until"))
-    end = reading.when_end.astimezone(TZ) if reading.when_end else None
+    end = end_at.astimezone(TZ) if end_at else None
     if wanted_until and end and end.time() != wanted_until and end.date() == wanted_day:
         return False, f"until {end:%H:%M} instead of {wanted_until:%H:%M}"
     return True, ""
