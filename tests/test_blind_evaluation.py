@@ -53,8 +53,10 @@ def test_a_time_read_where_the_label_has_none_is_counted_as_invented() -> None:
 
 
 def test_macro_f1_counts_only_intents_present() -> None:
-    pairs = [("report_repair", "report_repair"), ("file_complaint", "report_repair")]
-    # repair: tp 1, fp 1 → 2/3; complaint: tp 0 → 0; the two absent intents are left out.
-    assert abs(macro_f1(pairs) - (2 / 3) / 2) < 1e-9
+    pairs = [("report_repair", "report_repair"), ("file_complaint", "report_repair"),
+             ("report_repair", "make_suggestion")]
+    # repair: tp 1, fp 1, fn 1 → 1/2; complaint: tp 0 → 0; suggestion (no message labelled
+    # so) and procedure are left out.
+    assert abs(macro_f1(pairs) - 0.25) < 1e-9
     assert macro_f1([]) == 0.0
     assert datetime(2026, 12, 3, 10, tzinfo=TZ) == REFERENCE
