@@ -50,7 +50,8 @@ _LETTER = r"(?<![A-Za-z0-9])[A-Za-z](?![A-Za-z])"
 # Building word after the number. Bare 号 (3号) is only a building when a unit follows.
 _BUILDING_RE = re.compile(
     rf"{_NOT_AFTER}(?:第\s*)?(?:(?P<num>{_NUM})|(?P<letter>{_LETTER}))\s*"
-    r"(?P<suffix>号楼|号栋|号幢|号座|栋楼?|幢楼?|座(?![机位谈])|#楼?|号(?!码|房|室))"
+    r"(?P<suffix>号楼|号栋|号幢|号座|栋(?:楼(?![下上前后道梯顶门]))?|幢(?:楼(?![下上前后道梯顶门]))?|"
+    r"座(?![机位谈])|#(?:楼(?![下上前后道梯顶门]))?|号(?!码|房|室))"
 )
 _UNIT_RE = re.compile(
     rf"{_NOT_AFTER}(?:第\s*)?(?P<unit>{_NUM}|{_LETTER}|[东西南北中])\s*号?\s*单元"
@@ -83,6 +84,9 @@ _ROOM_ONLY_RES = (
     re.compile(rf"{_BARE_ROOM}\s*(?:号房|房间|室|房)"),
     re.compile(rf"{_BARE_ROOM}\s*的?\s*(?:业主|住户|租户)"),
     re.compile(rf"(?:家|住|住在|我是|房号|房间号|门牌号?)\s*(?:在|是|:|：)?\s*{_BARE_ROOM}"),
+    # A room named a few words after the word for it, as corrections say it: 房号错了，是1502;
+    # 房间号应该改成602.
+    re.compile(rf"(?:房号|房间号|门牌号?)[^0-9\n]{{0,8}}?(?:是|为|成|改到)\s*{_BARE_ROOM}"),
 )
 # A message that is nothing but a room (the answer to "房号是多少?").
 _WHOLE_ROOM_RE = re.compile(rf"\s*{_BARE_ROOM}\s*(?:号房|房间|室|房|号)?\s*[。.!！]?\s*")

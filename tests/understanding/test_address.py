@@ -193,3 +193,65 @@ def test_large_inputs_give_an_answer(text: str) -> None:
     # A pathological regex would hang here; pytest-timeout turns that into a failure.
     result = parse_address(text)
     assert result is None or isinstance(result, Address)
+
+
+# --- common areas: a place, kept as the owner placed it (bot/understanding/places.py) ---
+
+from bot.understanding.places import common_area_of, find_place  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "building", "area"),
+    [
+        ("14栋楼下垃圾桶旁边", "14", "楼下垃圾桶旁边"),
+        ("就在14栋楼下那个垃圾桶旁边", "14", "楼下垃圾桶旁边"),
+        ("地下车库B区", None, "地下车库B区"),
+        ("车库B区12号车位", None, "车库B区12号车位"),
+        ("3号楼电梯里", "3", "电梯里"),
+        ("3号电梯", None, "3号电梯"),
+        ("负一楼车库漏水", None, "负一楼车库"),
+        ("1楼大堂", None, "1楼大堂"),
+        ("5栋门口", "5", "门口"),
+        ("小区门口的路灯不亮", None, "小区门口"),
+        ("地下车库的灯坏了一个月没人修", None, "地下车库"),
+        ("楼下垃圾桶好几天没人清理了", None, "楼下垃圾桶"),
+        ("5栋电梯坏了", "5", "电梯"),
+    ],
+)
+def test_a_common_area_is_kept_whole(text: str, building: str | None, area: str) -> None:
+    place = find_place(text)
+    assert place is not None and place.common_area == area
+    assert (place.address.building if place.address else None) == building
+
+
+@pytest.mark.parametrize("text", ["楼下邻居装修太吵", "我家门口", "厨房下水道堵了",
+                                  "楼上装修天天吵到晚上十点", "两栋楼之间的路灯坏了"])
+def test_a_relation_or_a_landmark_alone_is_not_a_place(text: str) -> None:
+    assert common_area_of(text) is None
+
+
+def test_a_flat_with_its_room_wins_over_a_common_area() -> None:
+    place = find_place("5栋2单元302门口楼道")
+    assert place is not None and place.common_area is None
+    assert place.address is not None and place.address.room == "302"
+
+
+def test_the_unit_door_is_not_said_twice() -> None:
+    place = find_place("5栋2单元门打不开")
+    assert place is not None and place.common_area == "门"
+    assert (place.address.building, place.address.unit) == ("5", "2")
+
+
+def test_building_words_leave_the_place_after_them() -> None:
+    found = parse_address("14栋楼下垃圾桶旁边")
+    assert found is not None and found.text == "14栋"
+    assert parts("5栋楼2单元302") == ("5", "2", "302")
+
+
+@pytest.mark.parametrize(
+    ("text", "room"),
+    [("房号错了，是1502", "1502"), ("房号错了，是1502不是1501", "1502"),
+     ("房间号应该改成602", "602"), ("门牌号是1101", "1101")],
+)
+def test_a_room_named_a_few_words_after_its_word(text: str, room: str) -> None:
+    assert parts(text) == (None, None, room)
