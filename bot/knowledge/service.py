@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +19,10 @@ CONFIDENT_COVERAGE = 0.6
 # Within the topic of the previous answer a weaker match is enough ("那押金呢?").
 MIN_FOLLOW_UP_COVERAGE = 0.4
 RELATED_TITLES = 3
+# What is left of a follow-up ("那要带什么材料?") once its aspect words are gone, and says
+# no topic of its own: the verbs and question words around the aspect.
+_ASPECT_RE = re.compile("|".join(sorted(map(re.escape, ASPECT_WORDS), key=len, reverse=True)))
+FOLLOW_UP_FILLER = frozenset("带 找 谁 交 要交 准备 提交 拿 带上 需 得 呢 那 还 要 些".split())
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ class KnowledgeBase:
         if not question:
             return KnowledgeAnswer(question, texts.KNOWLEDGE_NOTHING_TO_ASK, None, 0.0)
         context = self.by_id.get(context_entry or "")
-        if context and not self.retriever.tokens(question) and aspect_of(question):
+        if context and aspect_of(question) and self.names_no_topic(question):
             return self._answer(question, context, 1.0)
         matches = self.retriever.search(question)
         if matches and matches[0].coverage >= MIN_COVERAGE:
@@ -71,6 +76,14 @@ class KnowledgeBase:
                 return self._answer(question, within[0].entry, within[0].coverage)
         best = matches[0].coverage if matches else 0.0
         return KnowledgeAnswer(question, texts.KNOWLEDGE_UNKNOWN, None, round(best, 3))
+
+    def names_no_topic(self, question: str) -> bool:
+        """Whether a question asks only about an aspect (materials, time, fees, where) and
+        names nothing it is about, so it follows the previous answer: "那要带什么材料?"
+        after the renovation answer is about renovation, not about whoever else "带"s."""
+        stripped = _ASPECT_RE.sub(" ", question)
+        return not [word for word in self.retriever.tokens(stripped)
+                    if word not in FOLLOW_UP_FILLER]
 
     def ranked_ids(self, question: str, limit: int = 3) -> list[str]:
         """Entry ids in retrieval order, for measuring top-k accuracy."""
