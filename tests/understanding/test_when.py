@@ -510,3 +510,160 @@ def test_results_are_ahead_and_well_formed(now: datetime, text: str) -> None:
     assert found.text and found.text in text
     if found.end is not None:
         assert found.is_span and found.end > found.start
+
+
+# --- the policy layer: clauses, refusals, the fault's story, corrections ------------------
+# (the kinds; tests/data/time_cases.yml has many more, measured by test_time_suite)
+
+AFTERNOON = datetime(2026, 11, 23, 14, 30, tzinfo=TZ)
+DEC20 = datetime(2026, 12, 20, 10, 0, tzinfo=TZ)
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "expected"),
+    [
+        # a day in one clause, the clock in the next
+        (MON, "后天上午在家，九点以后都行", after("11-25 09:00")),
+        (MON, "明天晚上在家，八点以后都可以", after("11-24 20:00")),  # the evening lent too
+        (MON, "明天在家，下午三点以后", after("11-24 15:00")),
+        (MON, "明天上午不在家，下午在", span("11-24 13:00", "11-24 18:00")),
+        # refused and negated times are skipped; questions are not refusals
+        (MON, "明天晚上不行，后天上午可以", span("11-25 09:00", "11-25 12:00")),
+        (MON, "今天下午没空，明天上午吧", span("11-24 09:00", "11-24 12:00")),
+        (MON, "明天可以，后天不行", span("11-24 09:00", "11-24 18:00")),
+        (MON, "明天下午能不能来", span("11-24 13:00", "11-24 18:00")),
+        # the fault's story loses even to a vaguer offer
+        (MON, "空调晚上一直滴水，周六上午可以来修", span("11-28 09:00", "11-28 12:00")),
+        (MON, "每天晚上都在家", span("11-23 18:00", "11-23 21:00")),  # a habit of being home
+        # a correction: the later time wins
+        (MON, "明天上午吧，不对，下周二上午", span("12-01 09:00", "12-01 12:00")),
+        (MON, "明天三点，说错了，四点", point("11-24 16:00")),
+        (MON, "下周三或者周四上午", span("12-03 09:00", "12-03 12:00")),  # 下 said once
+        # two neighbouring hours, by visit hours
+        (MON, "七八点", span("11-23 19:00", "11-23 20:00")),
+        (MON, "晚上六七点", span("11-23 18:00", "11-23 19:00")),
+        (MON, "明天早上七八点", span("11-24 07:00", "11-24 08:00")),
+        (MON, "明天十一二点", span("11-24 11:00", "11-24 12:00")),
+        # a part of the day is honoured
+        (MON, "下午啥时候都行", span("11-23 13:00", "11-23 18:00")),
+        (AFTERNOON, "下午啥时候都行", span("11-23 14:30", "11-23 18:00")),
+        (AFTERNOON, "晚上都在", span("11-23 18:00", "11-23 21:00")),
+        (LATE, "下午啥时候都行", span("11-24 13:00", "11-24 18:00")),
+        # days the old grammar missed
+        (MON, "下月15号", span("12-15 09:00", "12-15 18:00")),
+        (MON, "十二月月底", span("12-27 09:00", "12-31 18:00")),
+        (DEC20, "月底那几天，31号上午最好", span("12-31 09:00", "12-31 12:00")),
+        (MON, "大大后天", span("11-27 09:00", "11-27 18:00")),
+        (MON, "下周周六", span("12-05 09:00", "12-05 18:00")),
+        (MON, "下下下周一", span("12-14 09:00", "12-14 18:00")),
+        (MON, "下周一到周五晚上", span("11-30 18:00", "11-30 21:00")),
+        (MON, "周一到周五都行", span("11-23 10:00", "11-27 18:00")),
+        # windows and now
+        (MON, "半小时内", span("11-23 10:00", "11-23 10:30")),
+        (MON, "三天之内", span("11-23 10:00", "11-26 18:00")),
+        (MON, "一刻钟后", point("11-23 10:15")),
+        (MON, "现在就可以来", point("11-23 10:00")),
+        (MON, "马上过来", point("11-23 10:00")),
+    ],
+)
+def test_policy_and_new_expressions(now: datetime, text: str, expected: Expected) -> None:
+    assert read(text, now) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # times that describe the fault are never availability
+        "窗户关不上，晚上漏风",
+        "每天晚上十一点多就响",
+        "楼道灯坏了，晚上回来看不见",
+        "一到夜里就漏水",
+        "今天早上发现墙上渗水",
+        "昨天下午水管爆了",
+        # refused with nothing else offered
+        "明天不行",
+        "下午不在家",
+        "现在家里没人",
+        # 现在 that offers nothing
+        "现在怎么办",
+        # holiday names that are places
+        "五一路小区3栋漏水",
+        "十一楼漏水了",
+    ],
+)
+def test_no_visit_time_offered(text: str) -> None:
+    assert parse_when(text, MON) is None
+
+
+def test_a_refused_impossible_time_is_not_reported() -> None:
+    # The owner refused it themselves; nothing is left to ask about.
+    assert parse_when("2月30日不行", MON) is None
+
+
+@pytest.mark.parametrize(
+    ("now", "text", "expected"),
+    [
+        (MON, "元旦", span("2027-01-01 09:00", "2027-01-01 18:00")),  # not this year's, passed
+        (MON, "元旦上午十点", point("2027-01-01 10:00")),  # the clock stays with the grammar
+        (MON, "元旦那天下午", span("2027-01-01 13:00", "2027-01-01 18:00")),
+        (MON, "圣诞节下午", span("12-25 13:00", "12-25 18:00")),
+        (MON, "农历十月二十", span("11-28 09:00", "11-28 18:00")),
+        (MON, "初八上午", span("12-16 09:00", "12-16 12:00")),
+        (MON, "12月上旬", span("12-01 09:00", "12-10 18:00")),
+        (YEAR_END, "除夕下午", span("2027-02-05 13:00", "2027-02-05 18:00")),
+        (YEAR_END, "腊月二十三", span("2027-01-30 09:00", "2027-01-30 18:00")),
+    ],
+)
+def test_days_read_by_the_library(now: datetime, text: str, expected: Expected) -> None:
+    assert read(text, now) == expected
+
+
+@pytest.mark.parametrize("text", ["除夕", "国庆", "春节期间", "腊月二十三", "正月十五"])
+def test_holidays_beyond_the_horizon_are_too_far(text: str) -> None:
+    found = parse_when(text, MON)
+    assert isinstance(found, WhenProblem), found
+    assert found.reason == "too_far"
+
+
+def test_a_date_long_past_means_next_years() -> None:
+    # 3月8号 said in September is no late mention of last March: next year's, too far.
+    found = parse_when("3月8号", datetime(2026, 9, 1, 15, 0, tzinfo=TZ))
+    assert found == WhenProblem("too_far", "3月8号")
+
+
+def test_plain_messages_never_load_the_library() -> None:
+    # Importing jionlp costs 0.2-0.6 s and its dictionaries; only its vocabulary needs it.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from datetime import datetime\n"
+        "from bot.understanding.when import TZ, parse_when\n"
+        "now = datetime(2026, 11, 23, 10, 0, tzinfo=TZ)\n"
+        "for text in ['明天下午三点', '后天上午在家，九点以后都行', '窗户关不上，晚上漏风', '七八点']:\n"
+        "    parse_when(text, now)\n"
+        "print('jionlp' in sys.modules)\n"
+    )
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=60, cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.strip() == "False"
+
+
+def test_random_mixtures_never_crash_and_stay_well_formed() -> None:
+    # jionlp raised on '-inf' intervals once; whatever the words, parse_when must answer.
+    import random
+
+    pieces = ["明天", "后天", "下", "周", "月", "号", "点", "半", "到", "之前", "以后", "内", "天",
+              "元旦", "除夕", "腊月", "初八", "农历", "十一", "上旬", "不行", "，", "漏", "每天",
+              "晚上", "上午", "七八", "三", "十", "25", "31", "-", ":", "（", "冬至", "20261203",
+              "现在", "不对", "或者", "刻", "前", "后", "年", "去年"]
+    rng = random.Random(7)
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        found = parse_when(text, MON)
+        if isinstance(found, When):
+            assert found.start >= MON and found.text in text, text
+            assert found.end is None or found.end > found.start, text
