@@ -10,7 +10,7 @@ impossible dates refused), the library where vocabulary matters.
 Decisions (asserted in tests/understanding/test_when.py):
 - A date with no time is a working-day span 09:00-18:00; 周末 is Saturday 09:00 to Sunday
   18:00; 月底 / 月初 are the last / first five days of the month, 09:00 to 18:00; a range of
-  days (下周一到周五) runs from the first day 09:00 to the last 18:00, and with a period
+  days (下周一到周五, 12月1号到3号, 明后天) runs from the first day 09:00 to the last 18:00, and with a period
   (下周一到周五晚上) it is the first of those periods still ahead, like 周末上午.
 - A span that has already begun is clipped to start at `now` (a visit cannot be earlier).
 - A clock time with no period ("三点") is read, in order, as the first candidate (3:00 or
@@ -180,6 +180,12 @@ _WEEKDAY_CHAR = "[一二三四五六日天1-7]"
 _DATE = (
     # a day the library read (元旦, 腊月二十三), written over by the policy layer
     f"(?P<libday>{LIBRARY_MARKS[0]}+|{LIBRARY_MARKS[1]}+)"
+    # 12月1号到3号, 5号至7号, 11月30日到12月2日: a range of dates (not 1号到3号楼)
+    f"|(?:(?P<dr_month>{_NUM})月)?(?<![栋幢座楼层元室户号#-])(?P<dr_a>{_NUM})[日号]?"
+    f"\\s?(?:到|至|~|～|—)\\s?(?:(?P<dr_month2>{_NUM})月)?(?P<dr_b>{_NUM})[日号]"
+    f"(?![楼栋幢门线房室铺床位院库柜口车厂馆店座单层户元])"
+    # 明后天, 今明两天: two days said as one
+    f"|(?P<twoday>明后两?天|今明两?天)"
     # 2026年11月30日, 11月25号, 十二月三日, 明年1月5日
     f"|(?:(?P<year>[0-9]{{4}}|[0-9]{{2}}|[零〇一二三四五六七八九]{{4}})年|(?P<year_word>今年|明年|去年))?"
     f"(?P<month>{_NUM})月(?P<day>{_NUM})[日号]?"
@@ -539,6 +545,11 @@ def _date_blocks(match: re.Match[str], today: date, library: Mapping[int, list[B
         blocks = library.get(match.start("libday"))
         if not blocks:
             raise _NotATime
+    elif g("dr_a") is not None:
+        blocks = _date_range(g("dr_month"), g("dr_a"), g("dr_month2"), g("dr_b"), today)
+    elif g("twoday") is not None:
+        first = today + timedelta(days=1 if g("twoday").startswith("明") else 0)
+        blocks = [(first, first + timedelta(days=1))]
     elif g("month") is not None:
         blocks = _single(_calendar_date(g("year"), g("year_word"), g("month"), g("day"), today))
     elif g("ymd_y") is not None:
@@ -639,6 +650,25 @@ def _day_of_month(day_text: str, prefix: str | None, today: date) -> date:
     if day > calendar.monthrange(year, month)[1]:
         raise _Refused("impossible_date")  # 31号 in a 30-day month
     return date(year, month, day)
+
+
+def _date_range(month_text: str | None, first_text: str, second_month_text: str | None,
+                last_text: str, today: date) -> list[Block]:
+    """12月1号到3号: those days, 09:00 on the first to 18:00 on the last; 5号到7号: this
+    month's, or next month's once they have gone."""
+    if month_text is None and second_month_text is None:
+        first = _day_of_month(first_text, None, today)
+        last = first.replace(day=1) + timedelta(days=_number(last_text) - 1)
+        if _number(last_text) > calendar.monthrange(first.year, first.month)[1]:
+            raise _Refused("impossible_date")
+    else:
+        first_month = month_text if month_text is not None else second_month_text
+        first = _calendar_date(None, None, first_month or "", first_text, today)
+        last_month = second_month_text if second_month_text is not None else first_month
+        last = _calendar_date(None, None, last_month or "", last_text, first)
+    if last < first:
+        raise _NotATime  # 5号到3号: not a range an owner means
+    return [(first, last)]
 
 
 def _add_months(year: int, month: int, count: int) -> tuple[int, int]:

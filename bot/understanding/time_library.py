@@ -179,10 +179,9 @@ def library_days(normalized: str, now: datetime) -> list[LibraryDay]:
             end = start + cut
         if end <= hint.start():
             continue
+        # Not whole days (元旦前, 国庆节后: open-ended): no day at all, rather than the
+        # holiday itself, which is the one day the owner did not mean.
         days = _future_days(normalized[start:end], now)
-        if days is None and (start, end) != (hint.start(), hint.end()):
-            start, end = hint.start(), hint.end()
-            days = _future_days(normalized[start:end], now)
         if days is not None:
             found.append(LibraryDay(start, end, [days]))
             taken_until = end
