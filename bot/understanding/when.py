@@ -16,7 +16,8 @@ Decisions (asserted in tests/understanding/test_when.py and measured by
 tests/understanding/test_time_suite.py on tests/data/time_cases.yml):
 - A date with no time is a working-day span 09:00-18:00; 周末 is Saturday 09:00 to Sunday
   18:00; 月底 / 月初 are the last / first five days of the month; 下周一到周五 (and 12月1号到3号,
-  明后天) runs from the first day 09:00 to the last 18:00, and with a period it is the first such period ahead (like 周末上午).
+  明后天) runs from the first day 09:00 to the last 18:00, and with a period it is the
+  first such period ahead (like 周末上午).
 - A span that has already begun is clipped to start at `now` (a visit cannot be earlier).
 - A clock time with no period ("三点", "七八点") is read as the first candidate (3:00 or
   15:00, today then tomorrow) inside visit hours 08:00-20:00 that is still ahead.
