@@ -359,3 +359,15 @@ WEBCHAT_RASA_DOWN = "助手暂时没有响应，请稍后再试。"
 WEBCHAT_STARTED = "网页聊天已启动：在浏览器打开 http://localhost:{port}/ 以业主身份与助手对话"
 # Shown to agents beside a web chat (or REST) owner: nobody vouches for who they are.
 UNVERIFIED_OWNER = "【未验证：网页访客，身份未经核实】"
+
+# Doubtful danger (bot/understanding/urgency.py doubtful_danger): the yes/no safety question
+# the dialogue asks at once when the words hint at danger without settling it. A "yes" makes
+# the repair an emergency of the matching kind (urgency.DOUBTS gives kind and advice code).
+DOUBTFUL_DANGER_QUESTIONS: dict[str, str] = {
+    "gas_smell": "请问现在能闻到燃气味吗？",
+    "lift_trapped": "请问现在有人被困在电梯里吗？",
+    "smoke_fire": "请问现在有冒烟、火花或焦糊味吗？",
+    "live_wire": "请问露出的电线附近有水，或者有人（特别是孩子）能碰到吗？",
+    "water_spreading": "请问水现在还在往外流、流到别处吗？",
+    "falling_object": "请问它现在有随时掉下来的危险吗？",
+}
