@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.context import channel_of, sender_of, latest_text, now
+from actions.people import apologise_if_angry
 from bot import texts
 from bot.knowledge import default_knowledge
 from bot.tickets import TicketRequest, open_ticket
@@ -27,6 +28,7 @@ class ActionAnswerProcedure(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        apologise_if_angry(dispatcher, tracker)
         question = latest_text(tracker)
         reply = default_knowledge().answer(question, tracker.get_slot(CONTEXT_SLOT))
         if reply.found:

@@ -13,8 +13,10 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.context import channel_of, sender_of, latest_text, now
+from bot import texts
 from bot.handoff import escalate, waiting_message
 from bot.store import EscalationRecord
+from bot.understanding.emotion import is_angry
 
 log = logging.getLogger(__name__)
 FALLBACK_INTENT = "nlu_fallback"
@@ -45,8 +47,30 @@ def escalate_conversation(tracker: Tracker, reason: str,
         return None
 
 
+def _apologised_this_turn(tracker: Tracker) -> bool:
+    """Whether an earlier action answering the same message already apologised."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and event.get("text") == texts.ANGRY_ACK:
+            return True
+    return False
+
+
+def apologise_if_angry(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """An angry owner hears the apology before anything else (a safety instruction, the
+    desk's hours, the next question), once per message, and a person is asked to follow up.
+    Every action that answers an owner's message calls this first."""
+    if not is_angry(latest_text(tracker)) or _apologised_this_turn(tracker):
+        return False
+    dispatcher.utter_message(text=texts.ANGRY_ACK)
+    escalate_conversation(tracker, "angry")
+    return True
+
+
 def queue_for_a_person(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """The owner asked for a person: queue them and say when someone will be in touch."""
+    apologise_if_angry(dispatcher, tracker)
     escalation = escalate_conversation(tracker, "asked")
     if escalation is None:
         dispatcher.utter_message(response="utter_human_requested")
@@ -61,6 +85,7 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        apologise_if_angry(dispatcher, tracker)
         if consecutive_fallbacks(tracker) >= FALLBACKS_BEFORE_A_PERSON:
             escalate_conversation(tracker, "not_understood")
             dispatcher.utter_message(response="utter_offer_human")

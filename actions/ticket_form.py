@@ -23,15 +23,16 @@ from actions.context import (
     now,
     slot_changes,
 )
-from actions.people import escalate_conversation
+from actions.people import apologise_if_angry, escalate_conversation
 from bot import store, texts
-from bot.store import FlatAddress, TicketRecord
+from bot.store import FlatAddress
 from bot.handoff.complaints import complaint_escalation
-from bot.tickets import TicketRequest, open_ticket
-from bot.understanding.emotion import is_angry
+from bot.tickets import OpenedTicket, TicketRequest, open_ticket_promised
 from bot.tickets.intake import (
     CONFIRMATION,
+    DANGER_QUESTION,
     INTENT_CATEGORIES,
+    danger_question,
     first_message_slots,
     is_plain_yes,
     read_answer,
@@ -44,7 +45,7 @@ FORM = "ticket_form"
 TICKET_SLOTS = (
     "ticket_category", "emergency", "problem", "place", "phone", "visit_time",
     "desired_outcome", "confirmed", "ticket_cancelled", "ticket_facts", "request_key",
-    "ticket_number",
+    "ticket_number", DANGER_QUESTION,
 )
 # Intents that, when a message fills nothing, mean the owner turned to something else.
 INTERRUPTIONS = frozenset({
@@ -59,7 +60,8 @@ def _ticket_request(tracker: Tracker, slots: dict[str, Any]) -> TicketRequest:
     if facts.get("building") and facts.get("room"):
         flat = FlatAddress(facts["building"], facts.get("unit"), facts["room"])
     area = facts.get("area")
-    location = texts.place_text(facts.get("building"), None, None, area) if area else None
+    location = (texts.place_text(facts.get("building"), facts.get("unit"), None, area)
+                if area else None)
 
     def moment(key: str) -> datetime | None:
         return datetime.fromisoformat(facts[key]) if facts.get(key) else None
@@ -80,18 +82,32 @@ def _ticket_request(tracker: Tracker, slots: dict[str, Any]) -> TicketRequest:
     )
 
 
-def _say_created(dispatcher: CollectingDispatcher, ticket: TicketRecord) -> None:
-    due = ticket.resolution_due.astimezone(now().tzinfo)
-    urgency_text = (
-        f"紧急程度:{texts.URGENCY_LABELS[ticket.urgency]}。" if ticket.urgency else ""
-    )
-    dispatcher.utter_message(
-        response="utter_ticket_created",
-        number=ticket.number,
-        category_label=texts.CATEGORY_LABELS[ticket.category],
-        urgency_text=urgency_text,
-        promise=texts.promise(ticket.category, ticket.urgency, f"{due:%m月%d日 %H:%M}"),
-    )
+def _say_created(dispatcher: CollectingDispatcher, opened: OpenedTicket) -> None:
+    """The ticket number and the promise its clocks make (bot.tickets.clocks.commitment
+    chose the sentence and formatted its times from the ticket's own clocks)."""
+    dispatcher.utter_message(response=opened.promise.response, number=opened.ticket.number,
+                             **opened.promise.values)
+
+
+def _open_emergency(dispatcher: CollectingDispatcher, tracker: Tracker,
+                    slots: dict[str, Any]) -> None:
+    """Safety advice first, then the ticket written at once and people told; the form then
+    asks only what is missing to find the owner."""
+    facts = slots.get("ticket_facts") or {}
+    slots["emergency"] = True
+    slots["problem"] = slots.get("problem") or latest_text(tracker)
+    if facts.get("cue"):
+        dispatcher.utter_message(response=f"utter_safety_{facts['cue']}")
+    try:
+        opened = open_ticket_promised(_ticket_request(tracker, slots), now=now())
+    except SQLAlchemyError:
+        log.exception("emergency ticket could not be written")
+        dispatcher.utter_message(response="utter_ticket_saving_failed")
+        return
+    slots["ticket_number"] = opened.ticket.number
+    _attach_files(tracker, opened.ticket.number)
+    escalate_conversation(tracker, "emergency", opened.ticket.number)
+    _say_created(dispatcher, opened)
 
 
 def _attach_files(tracker: Tracker, number: str) -> None:
@@ -129,30 +145,15 @@ class ActionStartTicket(Action):
         if profile and profile.flat:
             place = {"building": profile.flat.building, "unit": profile.flat.unit,
                      "room": profile.flat.room, "area": None}
+        apologise_if_angry(dispatcher, tracker)
         slots = first_message_slots(
             latest_text(tracker), category, profile.phone if profile else None, place, now()
         )
-        if is_angry(latest_text(tracker)):
-            dispatcher.utter_message(text=texts.ANGRY_ACK)
-            escalate_conversation(tracker, "angry")
         slots.update(ticket_category=category, request_key=uuid.uuid4().hex, confirmed=None,
                      ticket_cancelled=None, ticket_number=None, emergency=False)
-        facts = slots["ticket_facts"]
-        if facts.get("urgency") == "emergency":
-            slots["emergency"] = True
-            slots["problem"] = slots.get("problem") or latest_text(tracker)
-            if facts.get("cue"):
-                dispatcher.utter_message(response=f"utter_safety_{facts['cue']}")
-            try:
-                ticket = open_ticket(_ticket_request(tracker, slots), now=now())
-            except SQLAlchemyError:
-                log.exception("emergency ticket could not be written")
-                dispatcher.utter_message(response="utter_ticket_saving_failed")
-            else:
-                slots["ticket_number"] = ticket.number
-                _attach_files(tracker, ticket.number)
-                escalate_conversation(tracker, "emergency", ticket.number)
-                _say_created(dispatcher, ticket)
+        slots[DANGER_QUESTION] = None
+        if slots["ticket_facts"].get("urgency") == "emergency":
+            _open_emergency(dispatcher, tracker, slots)
         return slot_changes(tracker, {name: slots.get(name) for name in TICKET_SLOTS})
 
 
@@ -164,7 +165,8 @@ class ValidateTicketForm(FormValidationAction):
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        return required_fields(tracker.get_slot("ticket_category"), tracker.get_slot("ticket_number"))
+        return required_fields(tracker.get_slot("ticket_category"),
+                               tracker.get_slot("ticket_number"), tracker.get_slot("ticket_facts"))
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -180,10 +182,17 @@ class ValidateTicketForm(FormValidationAction):
         text = latest_text(tracker)
         intent, _ = latest_intent(tracker)
         category = tracker.get_slot("ticket_category") or "repair"
-        answer = read_answer(text, requested, category, tracker.get_slot("ticket_facts"), now())
+        answer = read_answer(text, requested, category, tracker.get_slot("ticket_facts"), now(),
+                             intent)
         if answer.cancelled:
             return [SlotSet("ticket_cancelled", True), SlotSet("requested_slot", None), ActiveLoop(None)]
         events: list[EventType] = [SlotSet(k, v) for k, v in answer.slots.items()]
+        if answer.emergency and not tracker.get_slot("ticket_number"):
+            apologise_if_angry(dispatcher, tracker)
+            slots = {name: tracker.get_slot(name) for name in TICKET_SLOTS} | answer.slots
+            _open_emergency(dispatcher, tracker, slots)
+            events += slot_changes(tracker, {name: slots.get(name) for name in
+                                             ("emergency", "problem", "ticket_number")})
         if requested == CONFIRMATION:
             if answer.slots:
                 events.append(SlotSet(CONFIRMATION, None))  # re-confirm the corrected summary
@@ -195,6 +204,8 @@ class ValidateTicketForm(FormValidationAction):
         # then the form asks again.
         if not events and intent in INTERRUPTIONS:
             return [ActionExecutionRejected(FORM)]
+        if not answer.emergency:
+            apologise_if_angry(dispatcher, tracker)
         for response in answer.say:
             dispatcher.utter_message(response=response)
         # Something was read (even a re-ask): keep the form going rather than rejecting it.
@@ -214,7 +225,8 @@ class ActionAskConfirmed(Action):
         intent, _ = latest_intent(tracker)
         category = tracker.get_slot("ticket_category") or "repair"
         bare_no = not read_answer(
-            latest_text(tracker), CONFIRMATION, category, tracker.get_slot("ticket_facts"), now()
+            latest_text(tracker), CONFIRMATION, category, tracker.get_slot("ticket_facts"), now(),
+            intent,
         ).slots
         if intent == "deny" and bare_no:
             # "不对": ask what to change; the corrected summary follows the owner's answer.
@@ -225,6 +237,28 @@ class ActionAskConfirmed(Action):
             response="utter_confirm_ticket", summary=summary(slots["ticket_category"], slots)
         )
         return [SlotSet("requested_slot", CONFIRMATION)]
+
+
+class ActionAskDangerConfirmed(Action):
+    """The one yes/no safety question for a doubtful danger, in the words for its kind
+    (utter_ask_danger_<kind> when the domain has it, else the general question)."""
+
+    def name(self) -> str:
+        return "action_ask_danger_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        kind = (tracker.get_slot("ticket_facts") or {}).get("doubt") or ""
+        question = danger_question(kind)
+        specific = f"utter_ask_danger_{kind}"
+        if question:
+            dispatcher.utter_message(text=question)
+        elif specific in (domain.get("responses") or {}):
+            dispatcher.utter_message(response=specific)
+        else:
+            dispatcher.utter_message(response="utter_ask_danger_confirmed")
+        return [SlotSet("requested_slot", DANGER_QUESTION)]
 
 
 class ActionFinishTicket(Action):
@@ -250,9 +284,9 @@ class ActionFinishTicket(Action):
                 )
                 dispatcher.utter_message(response="utter_emergency_updated", number=number)
             else:
-                ticket = open_ticket(_ticket_request(tracker, slots), now=now())
-                number = ticket.number
-                _say_created(dispatcher, ticket)
+                opened = open_ticket_promised(_ticket_request(tracker, slots), now=now())
+                ticket, number = opened.ticket, opened.ticket.number
+                _say_created(dispatcher, opened)
                 reason = complaint_escalation(ticket, store.tickets_of(ticket.channel,
                                                                        ticket.sender_id))
                 if reason:

@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.context import channel_of, sender_of, latest_text
+from actions.people import apologise_if_angry
 from bot import texts
 from bot.tickets import NotYourTicket, find_number, ticket_for_owner
 from bot.tickets.clocks import CENTRE_TZ
@@ -25,6 +26,7 @@ class ActionCheckTicketStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        apologise_if_angry(dispatcher, tracker)
         number = find_number(latest_text(tracker))
         try:
             ticket = ticket_for_owner(channel_of(tracker), sender_of(tracker), number)

@@ -31,6 +31,10 @@ from bot.understanding.empty import EMPTY_MESSAGE_INTENT, has_no_words, says_not
 from bot.understanding.intent_rules import overruled_intent
 
 RULE_CONFIDENCE = 1.0
+# The model's other guesses stay in the ranking, halved, so a rule's decision is never
+# "ambiguous" to the FallbackClassifier: "jy 20261202 0001" had goodbye at 0.97 behind the
+# rule's status question at 1.0, and the owner was asked to rephrase their ticket number.
+RUNNER_UP_SHARE = 0.5
 
 
 @DefaultV1Recipe.register(
@@ -67,7 +71,8 @@ class IntentRuleOverrides(GraphComponent):
             wanted = overruled_intent(text, current)
             if wanted is None:
                 continue
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != wanted]
+            ranking = [{**r, "confidence": float(r.get("confidence") or 0.0) * RUNNER_UP_SHARE}
+                       for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != wanted]
             top = {"name": wanted, "confidence": RULE_CONFIDENCE}
             message.set(INTENT, top, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)

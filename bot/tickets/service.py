@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 from bot import store
 from bot.store import FlatAddress, NewTicket, TicketRecord
-from bot.tickets.clocks import clocks_for
+from bot.tickets.clocks import Promise, commitment
 from bot.tickets.lifecycle import check_transition
 from bot.tickets.numbering import PREFIXES, day_of, format_number
 from bot.tickets.routing import RoutingTable, default_routing
@@ -52,10 +52,19 @@ def needs_escalation(category: str, urgency: str | None, description: str) -> bo
     return False
 
 
-def open_ticket(
+@dataclass(frozen=True)
+class OpenedTicket:
+    """A ticket as written, and the promise its clocks make to the owner."""
+
+    ticket: TicketRecord
+    promise: Promise
+
+
+def open_ticket_promised(
     request: TicketRequest, now: datetime | None = None, routing: RoutingTable | None = None
-) -> TicketRecord:
-    """Number, route, clock and write a ticket; the same request_key never writes twice."""
+) -> OpenedTicket:
+    """Number, route, clock and write a ticket, and say what its clocks promise; the same
+    request_key never writes twice (a retry is told the first ticket's promise)."""
     if request.category not in CATEGORIES:
         raise ValueError(f"unknown ticket category {request.category!r}")
     now = now or datetime.now(timezone.utc)
@@ -63,9 +72,10 @@ def open_ticket(
     if request.category == "repair":
         urgency = request.urgency or classify_urgency(request.description)
     department = (routing or default_routing()).route(request.category, request.description)
-    clocks = clocks_for(request.category, urgency, now, request.preferred_start)
+    promised = commitment(request.category, urgency, now, request.preferred_start,
+                          request.preferred_end)
     prefix = PREFIXES[request.category]
-    return store.insert_ticket(
+    ticket = store.insert_ticket(
         NewTicket(
             category=request.category,
             urgency=urgency,
@@ -75,8 +85,8 @@ def open_ticket(
             sender_id=request.sender_id,
             description=request.description,
             created_at=now,
-            first_response_due=clocks.first_response_due,
-            resolution_due=clocks.resolution_due,
+            first_response_due=promised.clocks.first_response_due,
+            resolution_due=promised.clocks.resolution_due,
             flat=request.flat,
             location=request.location,
             phone=request.phone,
@@ -90,6 +100,18 @@ def open_ticket(
         day_of(now),
         format_number,
     )
+    if ticket.created_at != now:
+        # A retry of a request written before: its own clocks, its own promise.
+        promised = commitment(ticket.category, ticket.urgency, ticket.created_at,
+                              ticket.preferred_start, ticket.preferred_end)
+    return OpenedTicket(ticket, promised.promise)
+
+
+def open_ticket(
+    request: TicketRequest, now: datetime | None = None, routing: RoutingTable | None = None
+) -> TicketRecord:
+    """Number, route, clock and write a ticket; the same request_key never writes twice."""
+    return open_ticket_promised(request, now, routing).ticket
 
 
 def ticket_for_owner(channel: str, sender_id: str, number: str | None) -> TicketRecord | None:

@@ -1,22 +1,39 @@
 """Where a rule knows the intent better than the model.
 
-Two cases, both errors a centre cannot afford:
+The cases, each an error a centre cannot afford:
 - a present danger (gas, people trapped, flooding, fire, falling facade) is a repair report,
   whatever else the message says: a missed emergency is the worst error of all;
 - a repair or status message that blames the centre for slowness or bad service is a
-  complaint ("报修三天了还没人来"): the model, seeing fault words, tends to call it a repair.
+  complaint ("报修三天了还没人来"): the model, seeing fault words, tends to call it a repair;
+- a ticket number is a status question: the assistant tells owners "发送单号即可", and the
+  model, seeing no words it knows in "BX-20261201-0003", took it for goodbye;
+- an angry message the model read as small talk (a greeting, thanks, goodbye, out of scope)
+  is a complaint: the owner is apologised to and asked what happened, never wished a nice day.
 """
 
 from __future__ import annotations
 
 import re
 
+from bot.tickets.numbering import NUMBER_PATTERN as _NUMBER_SPAN
+from bot.tickets.numbering import WIDE_CHARACTERS as _WIDE
+from bot.tickets.numbering import find_number
+from bot.understanding.emotion import is_angry
 from bot.understanding.urgency import classify_urgency
 
 REPAIR = "report_repair"
 COMPLAINT = "file_complaint"
-# The model's guesses a complaint cue may overrule: the confusions measured in evaluation.
-COMPLAINT_CUE_OVERRULES = frozenset({REPAIR, "check_ticket_status"})
+STATUS = "check_ticket_status"
+# With a ticket number, these readings of the model stay: the owner reports, complains or
+# asks for a person about that ticket. Any other reading becomes a status question, with
+# the rule's confidence (the model's own status guess was often too unsure to be kept).
+NUMBER_KEEPS = frozenset({REPAIR, COMPLAINT, "request_human"})
+# What an angry message is not, whatever the model guessed.
+ANGER_OVERRULES = frozenset({"greet", "goodbye", "thank", "out_of_scope"})
+# The model's guesses a complaint cue may overrule: the confusions measured in evaluation,
+# and the model's own complaint guess, settled (it was often too unsure of "楼下垃圾桶好几天
+# 没人清理了" against a status question, and the owner was asked to rephrase).
+COMPLAINT_CUE_OVERRULES = frozenset({REPAIR, "check_ticket_status", COMPLAINT})
 
 # Blame for delay: something reported (or promised) long ago and still not done.
 _DELAY = (
@@ -43,10 +60,36 @@ def complaint_cue(text: str) -> str | None:
     return found.group(0) if found else None
 
 
+# What may stand around a ticket number in a message that only asks about it.
+_ABOUT_A_NUMBER = re.compile(
+    r"(?:你好|您好|请问|麻烦|帮我|帮忙|请|查一?下|查询|查|看一?下|看看|我的|工单号?|单号|编号|号码|是|"
+    r"进度|状态|怎么样了?|如何|到哪了?|哪一步了?|处理了?|好了?|一下|呢|吗|了|的|啊|呀|谢谢|"
+    r"[\s,，.。!！?？:：、~～-])*"
+)
+
+
+def only_a_ticket_number(text: str) -> bool:
+    """Whether the message is a ticket number and at most the words of asking about it."""
+    return names_a_ticket(text) and bool(
+        _ABOUT_A_NUMBER.fullmatch(_NUMBER_SPAN.sub("", text.translate(_WIDE))))
+
+
+def names_a_ticket(text: str) -> bool:
+    """Whether the message carries a ticket number, in any of the spellings owners use
+    (BX-20261201-0003, bx20261201 0003, BX202612010003, with full-width dashes)."""
+    return find_number(text) is not None
+
+
 def overruled_intent(text: str, model_intent: str | None) -> str | None:
     """The intent a rule insists on, or None to keep the model's."""
     if classify_urgency(text) == "emergency":
         return REPAIR if model_intent != REPAIR else None
     if model_intent in COMPLAINT_CUE_OVERRULES and complaint_cue(text):
+        return COMPLAINT
+    if only_a_ticket_number(text):
+        return STATUS
+    if names_a_ticket(text):
+        return STATUS if model_intent not in NUMBER_KEEPS else None
+    if model_intent in ANGER_OVERRULES and is_angry(text):
         return COMPLAINT
     return None

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot import store
+from bot.tickets.intake import doubtful_danger
 
 pytestmark = pytest.mark.model
 NUMBER = re.compile(r"(BX|TS|JY)-\d{8}-\d{4}")
@@ -33,8 +34,19 @@ def joined(replies: list[str]) -> str:
     return "\n".join(replies)
 
 
+def report(stack, owner: str, message: str) -> str:
+    """The first message of a repair; when its words hint at a danger the assistant asks
+    one safety question first (bot.understanding.urgency.doubtful_danger), answered here
+    with a no, and the reply to that answer is returned."""
+    reply = joined(stack.texts(owner, message))
+    if doubtful_danger(message):
+        assert "？" in reply and "楼栋" not in reply, reply
+        reply = joined(stack.texts(owner, "没有，不严重"))
+    return reply
+
+
 def test_the_repair_conversation_from_the_issue(stack, owner: str) -> None:
-    first = joined(stack.texts(owner, "你好,我家卫生间漏水了"))
+    first = report(stack, owner, "你好,我家卫生间漏水了")
     assert "楼栋" in first and "房号" in first, first
     summary = joined(stack.texts(owner, "5号楼2单元302,明天下午三点以后都在,电话13800138000"))
     assert "5栋2单元302室" in summary and "13800138000" in summary and "15:00" in summary
@@ -42,7 +54,7 @@ def test_the_repair_conversation_from_the_issue(stack, owner: str) -> None:
     done = joined(stack.texts(owner, "对"))
     number = NUMBER.search(done)
     assert number and number.group(1) == "BX", done
-    assert "紧急程度:急" in done and "15分钟" in done
+    assert "紧急程度：急" in done and "15分钟内" in done
     ticket = store.find_ticket(number.group(0))
     assert ticket is not None
     assert (ticket.flat.building, ticket.flat.unit, ticket.flat.room) == ("5", "2", "302")
@@ -187,7 +199,7 @@ def test_a_repeated_confirmation_writes_one_ticket(stack, owner: str) -> None:
 def test_a_database_failure_apologises_and_keeps_the_answers(stack, owner: str) -> None:
     """With the database gone at the moment of writing, the owner hears an apology; once it
     is back, confirming again writes the ticket with everything said before."""
-    stack.texts(owner, "厨房水龙头一直滴水")
+    report(stack, owner, "厨房水龙头一直滴水")
     stack.texts(owner, "8栋2单元702")
     stack.texts(owner, "13500135000")
     assert "核对" in joined(stack.texts(owner, "周五下午"))
