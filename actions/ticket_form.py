@@ -241,7 +241,7 @@ class ActionAskConfirmed(Action):
 
 class ActionAskDangerConfirmed(Action):
     """The one yes/no safety question for a doubtful danger, in the words for its kind
-    (utter_ask_danger_<kind> when the domain has it, else the general question)."""
+    (bot/texts.py), else the domain's general question."""
 
     def name(self) -> str:
         return "action_ask_danger_confirmed"
@@ -251,11 +251,8 @@ class ActionAskDangerConfirmed(Action):
     ) -> list[EventType]:
         kind = (tracker.get_slot("ticket_facts") or {}).get("doubt") or ""
         question = danger_question(kind)
-        specific = f"utter_ask_danger_{kind}"
         if question:
             dispatcher.utter_message(text=question)
-        elif specific in (domain.get("responses") or {}):
-            dispatcher.utter_message(response=specific)
         else:
             dispatcher.utter_message(response="utter_ask_danger_confirmed")
         return [SlotSet("requested_slot", DANGER_QUESTION)]

@@ -17,24 +17,7 @@ from bot.understanding import When, WhenProblem, find_phone, parse_when, room_is
 from bot.understanding.description import describes_matter
 from bot.understanding.empty import says_nothing
 from bot.understanding.places import find_place
-from bot.understanding.urgency import assess_urgency
-
-try:
-    from bot.understanding.urgency import doubtful_danger
-except ImportError:  # a colleague is adding it; until then a few clear doubts only
-    _DOUBTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-        ("lift_trapped", re.compile(
-            r"电[梯体][^。!?！？\n]{0,6}(?:卡住|卡在|停在|不动了|门打不开|开不了门|突然停)")),
-        ("water_spreading", re.compile(
-            r"(?:水|漏)[^。!?！？\n]{0,6}(?:越来越多|越来越大|止不住|流到|漫到|很厉害|一直流|哗哗)")),
-    )
-
-    def doubtful_danger(text: str) -> str | None:
-        """The kind of danger the words hint at without settling it, or None."""
-        for kind, pattern in _DOUBTS:
-            if pattern.search(text):
-                return kind
-        return None
+from bot.understanding.urgency import DOUBTS, assess_urgency, doubtful_danger
 
 INTENT_CATEGORIES = {
     "report_repair": "repair",
@@ -52,16 +35,9 @@ CONFIRMATION = "confirmed"
 # The one yes/no safety question asked first when the words hint at danger without settling
 # it (bot.understanding.urgency.doubtful_danger): yes makes the repair an emergency.
 DANGER_QUESTION = "danger_confirmed"
-# The safety advice (domain response utter_safety_<cue>) for each kind of doubtful danger;
-# a kind that is itself a cue code keeps its own advice.
-DANGER_KIND_CUES: dict[str, str] = {
-    "gas_smell": "gas_leak",
-    "lift_trapped": "trapped",
-    "smoke_fire": "fire",
-    "live_wire": "electric_shock",
-    "water_spreading": "flooding",
-    "falling_object": "falling",
-}
+# The safety advice (domain response utter_safety_<cue>) for each kind of doubtful danger,
+# as bot.understanding.urgency names it.
+DANGER_KIND_CUES: dict[str, str] = {doubt.name: doubt.code for doubt in DOUBTS}
 DEFAULT_DANGER_CUE = "cry_for_help"
 _SAFETY_CUES = frozenset({"gas_leak", "trapped", "lift_fall", "flooding", "fire", "falling",
                           "electric_shock", "cry_for_help"})
@@ -142,10 +118,9 @@ def required_fields(category: str | None, emergency_number: str | None,
 
 def danger_question(kind: str) -> str | None:
     """The safety question for a kind of doubtful danger, in the words bot/texts.py keeps
-    beside doubtful_danger (DOUBTFUL_DANGER_QUESTIONS); None when it has none, and the
-    dialogue uses the domain's utter_ask_danger_<kind> or its general question."""
-    questions: dict[str, str] = getattr(texts, "DOUBTFUL_DANGER_QUESTIONS", None) or {}
-    return questions.get(kind)
+    beside doubtful_danger; None for a kind it has no words for (the dialogue then asks the
+    domain's general question, utter_ask_danger_confirmed)."""
+    return texts.DOUBTFUL_DANGER_QUESTIONS.get(kind)
 
 
 def danger_cue(kind: str) -> str:

@@ -26,5 +26,6 @@ def test_a_follow_up_that_names_another_procedure_goes_there() -> None:
     knowledge = default_knowledge()
     follow_up = knowledge.answer("那物品放行要带什么?", "renovation-application")
     assert follow_up.topic == "release"
-    assert knowledge.answer("押金呢?", "renovation-application").entry_id == "renovation-deposit-refund"
+    deposit = knowledge.answer("押金呢?", "renovation-application")
+    assert deposit.entry_id == "renovation-deposit-refund"
 
