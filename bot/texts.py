@@ -359,6 +359,7 @@ WEBCHAT_RASA_DOWN = "助手暂时没有响应，请稍后再试。"
 WEBCHAT_STARTED = "网页聊天已启动：在浏览器打开 http://localhost:{port}/ 以业主身份与助手对话"
 # Shown to agents beside a web chat (or REST) owner: nobody vouches for who they are.
 UNVERIFIED_OWNER = "【未验证：网页访客，身份未经核实】"
+WEBCHAT_TOO_LARGE = "消息太长了，请分几条发送。"
 
 # Doubtful danger (bot/understanding/urgency.py doubtful_danger): the yes/no safety question
 # the dialogue asks at once when the words hint at danger without settling it. A "yes" makes

@@ -85,17 +85,24 @@ def admin_headers(caller: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {admin_token(caller)}"}
 
 
-def is_admin(authorization: str | None) -> bool:
-    """True for an ``Authorization: Bearer`` header carrying a valid admin JWT."""
+def token_role(authorization: str | None) -> str | None:
+    """The role a valid ``Authorization: Bearer`` JWT signed with our secret names ("" for a
+    valid token naming none); None when there is no such token."""
     if not authorization or not authorization.startswith("Bearer "):
-        return False
+        return None
     try:
         payload = jwt.decode(authorization.removeprefix("Bearer ").strip(),
                              secret(RASA_JWT_SECRET), algorithms=[JWT_METHOD])
     except jwt.PyJWTError:
-        return False
+        return None
     user = payload.get("user") if isinstance(payload, dict) else None
-    return isinstance(user, dict) and user.get("role") == "admin"
+    role = user.get("role") if isinstance(user, dict) else None
+    return role if isinstance(role, str) else ""
+
+
+def is_admin(authorization: str | None) -> bool:
+    """True for an ``Authorization: Bearer`` header carrying a valid admin JWT."""
+    return token_role(authorization) == "admin"
 
 
 def actions_token_matches(given: str | None) -> bool:

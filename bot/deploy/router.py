@@ -49,13 +49,39 @@ LOCAL_PREFIXES = ("/webhooks/rest/",)
 LOOPBACK = {"127.0.0.1", "::1"}
 
 
+PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
+
+
+def proxied(headers: "Mapping[str, str]") -> bool:
+    """A proxy passed this request on: it came from outside, whatever the peer address."""
+    return any(name in headers for name in PROXY_HEADERS)
+
+
+def plain_path(raw_path: str) -> str | None:
+    """The path as every later hop will read it, or None when decoding or dot segments
+    would make it another path (``/webhooks/telegram/%2e%2e/rest/webhook`` is REST, not
+    Telegram): such a request is refused rather than judged by its disguise."""
+    path = raw_path.split("?", 1)[0]
+    decoded = unquote(path)
+    while decoded != path:  # %252e%252e is %2e%2e after one hop, .. after two
+        path, decoded = decoded, unquote(decoded)
+    segments = decoded.split("/")
+    if any(segment in (".", "..") for segment in segments) or "\\" in decoded:
+        return None
+    return decoded
+
+
 def admitted(method: str, path: str, headers: "Mapping[str, str]", peer: str | None) -> int:
     """0 when the request may pass, otherwise the HTTP status that refuses it."""
+    plain = plain_path(path)
+    if plain is None:
+        return 400
+    path = plain
     if refused(method, path):
         return 403
     if path == "/" or path.startswith(PUBLIC_PREFIXES):
         return 0
-    if path.startswith(LOCAL_PREFIXES) and peer in LOOPBACK and "X-Forwarded-For" not in headers:
+    if path.startswith(LOCAL_PREFIXES) and peer in LOOPBACK and not proxied(headers):
         return 0
     return 0 if credentials.is_admin(headers.get("Authorization")) else 401
 
@@ -126,7 +152,7 @@ class Router:
                 self.healthy.discard(replica)
 
     async def forward(self, request: web.Request) -> web.StreamResponse:
-        refusal = admitted(request.method, request.path, request.headers, request.remote)
+        refusal = admitted(request.method, request.raw_path, request.headers, request.remote)
         if refusal:
             log.warning("refused %s %s from %s (%d)", request.method, request.path,
                         request.remote, refusal)

@@ -20,7 +20,7 @@ from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 from bot import texts
 from bot.channels.floods import FloodGuard, per_address, per_sender
-from bot.channels.limits import MAX_TEXT_CHARS
+from bot.channels.limits import MAX_BODY_BYTES, MAX_TEXT_CHARS
 from bot.deploy import credentials
 from bot.handoff.conversation import RasaConversations
 from bot.identity import WEB, Owner
@@ -148,7 +148,11 @@ async def _in_thread(work: Callable[[], dict]) -> dict:
 
 @web.middleware
 async def security_headers(request: web.Request, handler):  # type: ignore[no-untyped-def]
-    reply = await handler(request)
+    try:
+        reply = await handler(request)
+    except web.HTTPRequestEntityTooLarge:
+        # The page reads JSON: a message too large for the door is said so, in Chinese.
+        reply = _refuse(413, texts.WEBCHAT_TOO_LARGE)
     reply.headers.update(SECURITY_HEADERS)
     return reply
 
@@ -160,7 +164,7 @@ async def _client(app: web.Application):  # type: ignore[no-untyped-def]
 
 
 def make_app(floods: dict[str, FloodGuard] | None = None) -> web.Application:
-    app = web.Application(client_max_size=64 * 1024, middlewares=[security_headers])
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[security_headers])
     app[FLOODS] = floods or {"address": per_address(), "session": per_sender()}
     app.router.add_get("/", index)
     app.router.add_post("/api/message", send)

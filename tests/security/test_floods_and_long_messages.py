@@ -156,12 +156,6 @@ def test_a_long_message_the_web_chat_accepts_is_cut_with_a_notice(telegram_stack
     assert read == LONG[:MAX_TEXT_CHARS]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The web chat server refuses any body over 64 KiB (aiohttp client_max_size=64*1024 in "
-    "bot/webchat/server.py make_app) with 413 and the English text/plain 'Maximum request "
-    "body size 65536 exceeded', before its own cut to 4,000 characters runs; the page's "
-    "chat.js then fails on response.json() and shows '网络连接失败,请检查后重试。' instead "
-    "of the cut notice. 100,000 characters of any kind (30,000 of Chinese) hit it."))
 def test_a_100000_character_message_over_the_web_chat_is_cut_with_a_notice(
         telegram_stack, webchat: str) -> None:
     long_owner, other = Visitor(webchat), Visitor(webchat)

@@ -43,7 +43,7 @@
         credentials: "same-origin",
         body: JSON.stringify({ message }),
       });
-      const replies = await response.json();
+      const replies = await response.json().catch(() => ({ error: "发送失败,请稍后再试。" }));
       if (!response.ok) { show("error", replies.error || "发送失败,请稍后再试。"); return; }
       for (const reply of replies) {
         if (reply.text) show("bot", reply.text, reply.buttons);
