@@ -449,7 +449,7 @@ def test_every_kind_has_an_advice_code_and_back() -> None:
         ("电梯停了", "lift_trapped"),
         ("3号楼电梯不动了", "lift_trapped"),
         ("电梯卡在8楼了", "lift_trapped"),
-        ("卫生间漏水", "water_spreading"),
+        ("卫生间漏水 地上一摊水", "water_spreading"),
         ("楼上漏水到我家了", "water_spreading"),
         ("家里进水了", "water_spreading"),
         ("燃气报警器在闪", "gas_smell"),
@@ -479,7 +479,10 @@ def test_doubtful_danger(text: str, doubt: str) -> None:
         # already an emergency: act, do not ask
         "电梯停了，我妈还在里面",
         "水哗哗往外流",
-        # nothing doubtful
+        # nothing doubtful: a leak as such is an urgent repair, not a hint of spreading
+        "卫生间漏水",
+        "你好,我家卫生间漏水了",
+        "卫生间吊顶在渗水 滴滴答答的",
         "楼道灯不亮",
         "物业费怎么交",
         "",
