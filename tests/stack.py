@@ -13,7 +13,7 @@ import pytest
 
 from bot.handoff.conversation import RasaConversations
 from bot.identity import Owner
-from tools.stack import ROOT, free_port, quiet_env, running_stack, wait_until_up
+from tools.stack import ROOT, RunningStack, free_port, quiet_env, running_stack, wait_until_up
 
 
 @dataclass
@@ -77,14 +77,16 @@ def stack(trained_models: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         yield Stack(running.rasa_url, running.database_url, workdir)
 
 
-def _serve(stack: Stack, command: str, name: str) -> Iterator[str]:
+def serve(stack: "Stack | RunningStack", command: str, name: str,
+           **settings: str) -> Iterator[str]:
     """`python -m bot <command>` on a free port, talking to the test stack's Rasa and
-    database, as `make run` starts it."""
+    database, as `make run` starts it (with `settings` added to its environment)."""
     port = free_port()
     log = stack.workdir / f"{name}.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", command, "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=quiet_env(RASA_URL=stack.rasa_url, DATABASE_URL=stack.database_url),
+        cwd=ROOT, env=quiet_env(RASA_URL=stack.rasa_url, DATABASE_URL=stack.database_url,
+                                **settings),
         stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
     try:
@@ -98,10 +100,10 @@ def _serve(stack: Stack, command: str, name: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def webchat(stack: Stack) -> Iterator[str]:
     """The owners' web chat page, e.g. http://127.0.0.1:PORT (no trailing slash)."""
-    yield from _serve(stack, "webchat", "webchat")
+    yield from serve(stack, "webchat", "webchat")
 
 
 @pytest.fixture(scope="session")
 def console(stack: Stack) -> Iterator[str]:
     """The agents' console, e.g. http://127.0.0.1:PORT (no trailing slash)."""
-    yield from _serve(stack, "console", "console")
+    yield from serve(stack, "console", "console")

@@ -8,8 +8,6 @@ written, paused, sent or loaded."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -26,7 +24,8 @@ from bot.handoff.conversation import RasaConversations
 from bot.identity import Owner
 from tests.channels.fake_server import ThreadedServer
 from tests.telegram_stack import TelegramOwner, button_update, post
-from tools.stack import ROOT, free_port, quiet_env, wait_until_up
+from tests.stack import serve
+from tools.stack import free_port
 
 NUMBER = re.compile(r"(BX|TS|JY)-\d{8}-\d{4}")
 OTHER_SECRET = "not-the-centre's-secret-" + "x" * 40
@@ -182,19 +181,7 @@ def private_webchat(stack, name: str) -> Iterator[str]:
     """`python -m bot webchat` against `stack`'s Rasa, behind a "proxy" on 127.0.0.1
     (WEBCHAT_TRUSTED_PROXY), so each visitor may come from an address of its own. Its flood
     counters are its own: floods here cannot slow down another module's visitors."""
-    port = free_port()
-    log = stack.workdir / f"{name}.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "webchat", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=quiet_env(RASA_URL=stack.rasa_url, DATABASE_URL=stack.database_url,
-                                WEBCHAT_TRUSTED_PROXY="127.0.0.1"),
-        stdout=log.open("w"), stderr=subprocess.STDOUT)
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/", process, log, seconds=60)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    yield from serve(stack, "webchat", name, WEBCHAT_TRUSTED_PROXY="127.0.0.1")
 
 
 class Visitor:

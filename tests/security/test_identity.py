@@ -23,7 +23,7 @@ from bot.deploy.credentials import sign
 from bot.handoff.conversation import RasaConversations
 from bot.identity import Owner
 from tests.security.attacks import (NUMBER, OTHER_SECRET, Victim, Visitor, history,
-                                    private_webchat, said_by_owner, telegram_victim)
+                                    private_webchat, said_by_owner)
 
 pytestmark = pytest.mark.model
 
@@ -31,19 +31,6 @@ pytestmark = pytest.mark.model
 @pytest.fixture(autouse=True)
 def same_database(telegram_stack, monkeypatch) -> None:
     monkeypatch.setenv("DATABASE_URL", telegram_stack.database_url)
-
-
-@pytest.fixture
-def victim(telegram_stack, fake) -> Victim:
-    return telegram_victim(telegram_stack, fake)
-
-
-@pytest.fixture(scope="module")
-def watched(telegram_stack, fake) -> Victim:
-    """One victim for the attacks after which the victim need not write again."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DATABASE_URL", telegram_stack.database_url)
-        return telegram_victim(telegram_stack, fake)
 
 
 @pytest.fixture(scope="module")

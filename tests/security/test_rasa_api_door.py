@@ -22,7 +22,7 @@ from bot.deploy.credentials import admin_headers
 from tests.conftest import ROOT
 from tests.security.attacks import (CALLER_NAMES, Recorder, Victim, caller, forged_callers,
                                     history, model_files, new_chat, other_algorithm_token,
-                                    readable, telegram_victim)
+                                    readable)
 from tests.telegram_stack import TelegramOwner
 
 pytestmark = pytest.mark.model
@@ -32,21 +32,6 @@ FAKE_NOTICE = "【物业通知】您的账户异常,请点击 http://pay.evil.ex
 @pytest.fixture(autouse=True)
 def same_database(telegram_stack, monkeypatch) -> None:
     monkeypatch.setenv("DATABASE_URL", telegram_stack.database_url)
-
-
-@pytest.fixture
-def victim(telegram_stack, fake) -> Victim:
-    """A victim of their own, for attacks after which they must still be answered (each
-    Telegram chat may send only so many messages a minute)."""
-    return telegram_victim(telegram_stack, fake)
-
-
-@pytest.fixture(scope="module")
-def watched(telegram_stack, fake) -> Victim:
-    """One victim for the attacks that only read or push (the victim never writes again)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DATABASE_URL", telegram_stack.database_url)
-        return telegram_victim(telegram_stack, fake)
 
 
 @pytest.fixture
