@@ -222,8 +222,8 @@ CONSOLE_TICKET_UNKNOWN = "找不到这张工单。"
 CONSOLE_METHOD_NOT_ALLOWED = "不支持这种请求方式。"
 CONSOLE_TOO_LARGE = "请求内容太大。"
 CONSOLE_INTERNAL_ERROR = "控制台内部出错，操作可能未完成，请稍后重试。"
-CONSOLE_TRUSTED_PROXY_INVALID = ("环境变量 CONSOLE_TRUSTED_PROXY 应是以逗号分隔的 IP 地址或网段"
-                                 "（如 127.0.0.1 或 10.0.0.0/8），当前为「{value}」。")
+TRUSTED_PROXY_INVALID = ("环境变量 {variable} 应是以逗号分隔的 IP 地址或网段"
+                         "（如 127.0.0.1 或 10.0.0.0/8），当前为「{value}」。")
 
 # --- callbacks (回访) ---
 CENTRE_NAME_DEFAULT = "物业服务中心"

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import ipaddress
 import logging
 import os
 import re
@@ -30,6 +29,8 @@ from typing import Any
 from aiohttp import web
 
 from bot import store, texts
+from bot.client_address import Network, client_address
+from bot.client_address import trusted_proxies as read_trusted_proxies
 from bot.console import views
 from bot.console.accounts import (
     SignInLocked,
@@ -50,8 +51,6 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request, AgentRecord], Awaitable[Any]]
 Clock = Callable[[], datetime]
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 DESK = web.AppKey("desk", Desk)
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 TRUSTED_PROXIES: web.AppKey[tuple[Network, ...]] = web.AppKey("trusted_proxies")
@@ -110,62 +109,8 @@ async def _body(request: web.Request) -> dict:
 
 
 def trusted_proxies(raw: str | None = None) -> tuple[Network, ...]:
-    """CONSOLE_TRUSTED_PROXY: the reverse proxies (addresses or networks, comma-separated)
-    whose X-Forwarded-For is believed; none by default. ValueError (Chinese) when unreadable."""
-    raw = os.environ.get("CONSOLE_TRUSTED_PROXY", "") if raw is None else raw
-    networks: list[Network] = []
-    for part in raw.split(","):
-        if not part.strip():
-            continue
-        try:
-            networks.append(ipaddress.ip_network(part.strip(), strict=False))
-        except ValueError as error:
-            raise ValueError(texts.CONSOLE_TRUSTED_PROXY_INVALID.format(value=raw)) from error
-    return tuple(networks)
-
-
-def _ip(text: str) -> Address | None:
-    try:
-        found = ipaddress.ip_address(text.strip())
-    except ValueError:
-        return None
-    if isinstance(found, ipaddress.IPv6Address) and found.ipv4_mapped is not None:
-        return found.ipv4_mapped  # ::ffff:203.0.113.7 is 203.0.113.7
-    return found
-
-
-def _is_trusted(address: Address, trusted: tuple[Network, ...]) -> bool:
-    return any(address in network for network in trusted)
-
-
-def address_key(address: Address) -> str:
-    """What sign-ins are counted under: an IPv4 address, or an IPv6 address's /64 (one
-    subscriber's network, which hands out more addresses than anyone could lock one by one)."""
-    if isinstance(address, ipaddress.IPv6Address):
-        return str(ipaddress.IPv6Network((address, 64), strict=False))
-    return str(address)
-
-
-def client_address(remote: str | None, forwarded_for: list[str],
-                   trusted: tuple[Network, ...]) -> str:
-    """The client the server believes it is talking to: the connection's peer; when the peer
-    is a trusted proxy, the nearest address in X-Forwarded-For (read right to left, as each
-    proxy appends) that is not itself a trusted proxy. An entry that is not an address ends
-    the reading: what lies left of it may be anything the client wrote."""
-    peer = _ip(remote or "")
-    if peer is None:
-        return "unknown"
-    client = peer
-    if _is_trusted(peer, trusted):
-        hops = [hop for header in forwarded_for for hop in header.split(",")]
-        for hop in reversed(hops):
-            address = _ip(hop)
-            if address is None:
-                break
-            client = address
-            if not _is_trusted(address, trusted):
-                break
-    return address_key(client)
+    """CONSOLE_TRUSTED_PROXY: the reverse proxies whose X-Forwarded-For is believed."""
+    return read_trusted_proxies("CONSOLE_TRUSTED_PROXY", raw)
 
 
 def request_address(request: web.Request) -> str:

@@ -10,17 +10,19 @@ minute; more are answered "请稍后再试" without reaching the assistant.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import secrets
-from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 from bot import texts
 from bot.channels.floods import FloodGuard, per_address, per_sender
 from bot.channels.limits import MAX_BODY_BYTES, MAX_TEXT_CHARS
+from bot.client_address import client_address, trusted_proxies
 from bot.deploy import credentials
 from bot.handoff.conversation import RasaConversations
 from bot.identity import WEB, Owner
@@ -42,6 +44,7 @@ SECURITY_HEADERS = {
 }
 FLOODS = web.AppKey("floods", dict)
 CLIENT = web.AppKey("client", ClientSession)
+TRUSTED_PROXIES = web.AppKey("trusted_proxies", tuple)
 
 
 def rasa_url() -> str:
@@ -52,15 +55,11 @@ def secure_cookies() -> bool:
     return os.environ.get("WEBCHAT_SECURE_COOKIES", "").lower() in ("1", "true", "yes")
 
 
-def client_address(request: web.Request) -> str:
-    """The browser's address: the peer, or the proxy's X-Forwarded-For when that proxy is the
-    one WEBCHAT_TRUSTED_PROXY names (nginx on the same host, say)."""
-    peer = request.remote or ""
-    trusted = os.environ.get("WEBCHAT_TRUSTED_PROXY", "").strip()
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    if trusted and peer == trusted and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return peer
+def browser_address(request: web.Request) -> str:
+    """The browser's address, believing X-Forwarded-For only from the proxies
+    WEBCHAT_TRUSTED_PROXY names (nginx on the same host, say)."""
+    return client_address(request.remote, request.headers.getall("X-Forwarded-For", []),
+                          request.app[TRUSTED_PROXIES])
 
 
 def session_of(request: web.Request) -> str | None:
@@ -96,7 +95,7 @@ async def send(request: web.Request) -> web.Response:
     if not message:
         return _refuse(400, texts.WEBCHAT_EMPTY)
     floods = request.app[FLOODS]
-    if not floods["address"].allow(client_address(request)) or not floods["session"].allow(session):
+    if not floods["address"].allow(browser_address(request)) or not floods["session"].allow(session):
         return _refuse(429, texts.TOO_MANY_MESSAGES)
     try:
         async with request.app[CLIENT].post(
@@ -123,8 +122,8 @@ async def updates(request: web.Request) -> web.Response:
         return _refuse(400, texts.WEBCHAT_BAD_REQUEST)
     conversations = RasaConversations(rasa_url(), timeout=30, caller=CALLER)
     try:
-        tracker = await _in_thread(lambda: conversations.tracker(Owner(WEB, session)))
-    except Exception as error:  # noqa: BLE001 - httpx errors, Rasa down
+        tracker = await asyncio.to_thread(conversations.tracker, Owner(WEB, session))
+    except httpx.HTTPError as error:
         log.warning("Rasa did not answer: %s", error)
         return _refuse(503, texts.WEBCHAT_RASA_DOWN)
     events = tracker.get("events") or []
@@ -138,12 +137,6 @@ async def updates(request: web.Request) -> web.Response:
         and (e.get("metadata") or {}).get("from_console") and e.get("text")
     ]
     return web.json_response({"messages": messages, "cursor": max(latest, after)})
-
-
-async def _in_thread(work: Callable[[], dict]) -> dict:
-    import asyncio
-
-    return await asyncio.to_thread(work)
 
 
 @web.middleware
@@ -166,6 +159,7 @@ async def _client(app: web.Application):  # type: ignore[no-untyped-def]
 def make_app(floods: dict[str, FloodGuard] | None = None) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[security_headers])
     app[FLOODS] = floods or {"address": per_address(), "session": per_sender()}
+    app[TRUSTED_PROXIES] = trusted_proxies("WEBCHAT_TRUSTED_PROXY")
     app.router.add_get("/", index)
     app.router.add_post("/api/message", send)
     app.router.add_get("/api/updates", updates)
