@@ -15,6 +15,7 @@ and web chat sessions signed with the old secret stop working at once.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -49,8 +50,15 @@ def secret(name: str) -> str:
         if len(given) < 32:
             raise ValueError(f"{name} 太短：至少需要 32 个字符（可用 openssl rand -hex 32 生成）。")
         return given
-    folder = private_dir(secrets_dir(), tighten=True)
-    path = folder / name.lower().replace("_", "-")
+    return _stored(secrets_dir() / name.lower().replace("_", "-"))
+
+
+@functools.lru_cache(maxsize=None)
+def _stored(path: Path) -> str:
+    """The secret kept at `path`, made there once for the whole host. Read from disk once per
+    process: every request the router and Rasa's guard check asks for it. A rotated secret
+    takes effect at the restart the README asks for."""
+    private_dir(path.parent, tighten=True)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
