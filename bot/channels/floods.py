@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 # An owner typing fast sends a few messages a minute; these leave room for that.
 PER_SENDER = (20, 60.0)    # messages per sender per minute
 PER_ADDRESS = (60, 60.0)   # web chat messages per client address per minute
-# Emergencies from anonymous web visitors open priority-1 work for people: fewer.
-WEB_EMERGENCIES_PER_ADDRESS = (3, 3600.0)
 
 
 @dataclass

@@ -25,8 +25,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import texts
-from bot.channels.limits import MAX_BODY_BYTES, MAX_TEXT_CHARS, capped
+from bot.channels.limits import MAX_BODY_BYTES, capped, cut_notice
 from bot.deploy import credentials
 from bot.identity import REST, WEB, conversation_id
 
@@ -83,8 +82,7 @@ class _AnsweringInput(InputChannel):
             conversation = conversation_id(self.name(), sender)
             collector = CollectingOutputChannel()
             if cut:
-                await collector.send_text_message(
-                    conversation, texts.MESSAGE_CUT.format(limit=MAX_TEXT_CHARS))
+                await collector.send_text_message(conversation, cut_notice())
             try:
                 await on_new_message(UserMessage(text, collector, conversation,
                                                  input_channel=self.name(),

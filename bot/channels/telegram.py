@@ -31,7 +31,7 @@ from telegram.error import RetryAfter, TelegramError
 
 from bot import store, texts
 from bot.channels.floods import FloodGuard, per_sender
-from bot.channels.limits import MAX_BODY_BYTES, MAX_TEXT_CHARS, capped
+from bot.channels.limits import MAX_BODY_BYTES, capped, cut_notice
 from bot.identity import conversation_id, recipient
 from bot.private_files import write_private
 from bot.channels.ratelimit import RateLimiter
@@ -142,7 +142,6 @@ class Incoming:
     direct_reply: str | None = None  # answered without Rasa
     attachment: tuple[str, str] | None = None  # (kind, reference) kept for the ticket
     callback_id: str | None = None
-    cut: bool = False  # the text was longer than the assistant reads
 
 
 def read_update(update: Update) -> Incoming | None:
@@ -159,14 +158,15 @@ def read_update(update: Update) -> Incoming | None:
     chat_id = str(message.chat.id)
     if message.text:
         text, cut = capped(message.text)
-        return Incoming(chat_id, "text", text=text, cut=cut,
-                        direct_reply=texts.MESSAGE_CUT.format(limit=MAX_TEXT_CHARS) if cut else None)
+        return Incoming(chat_id, "text", text=text, direct_reply=cut_notice() if cut else None)
     if message.photo:
         largest = max(message.photo, key=lambda size: size.width * size.height)
         caption, cut = capped(message.caption or "")
-        return Incoming(chat_id, "photo", text=caption or None, cut=cut,
-                        direct_reply=(texts.MESSAGE_CUT.format(limit=MAX_TEXT_CHARS) if cut
-                                      else None if caption else texts.PHOTO_RECEIVED),
+        if cut:
+            reply: str | None = cut_notice()
+        else:
+            reply = None if caption else texts.PHOTO_RECEIVED
+        return Incoming(chat_id, "photo", text=caption or None, direct_reply=reply,
                         attachment=("photo", largest.file_id))
     if message.voice:
         return Incoming(chat_id, "voice", direct_reply=texts.VOICE_ASK_TO_TYPE,

@@ -66,7 +66,7 @@ from wechatpy.utils import check_signature
 
 from bot import store, texts
 from bot.channels.floods import FloodGuard, per_sender
-from bot.channels.limits import MAX_BODY_BYTES, MAX_TEXT_CHARS, capped
+from bot.channels.limits import MAX_BODY_BYTES, MAX_TEXT_CHARS, capped, cut_notice
 from bot.identity import conversation_id, recipient
 
 log = logging.getLogger(__name__)
@@ -588,8 +588,7 @@ class WeChatInput(InputChannel):
         text = _chosen_payload(incoming.text, offered) or incoming.text
         collector = CollectingOutputChannel()
         if incoming.cut:
-            await collector.send_text_message(incoming.sender,
-                                              texts.MESSAGE_CUT.format(limit=MAX_TEXT_CHARS))
+            await collector.send_text_message(incoming.sender, cut_notice())
         # Rasa's conversation id carries the channel; the store keeps (channel, openid).
         job = asyncio.ensure_future(self._ask_rasa(on_new_message, UserMessage(
             text, collector, conversation_id(CHANNEL, incoming.sender), input_channel=CHANNEL,

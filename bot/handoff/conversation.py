@@ -56,7 +56,7 @@ class RasaConversations:
     def trigger_intent(self, owner: Owner, intent: str, entities: dict[str, str]) -> None:
         """Start a conversation from our side (a callback): Rasa runs the dialogue as if the
         owner had said it, and sends the replies on the owner's channel."""
-        params = {k: v for k, v in output_params(owner).items() if k == "output_channel"}
+        params = {"output_channel": owner.channel} if owner.channel in PUSHING_CHANNELS else {}
         self._post(owner, "trigger_intent", {"name": intent, "entities": entities}, params)
 
     def busy_with(self, owner: Owner) -> tuple[str | None, float | None]:
