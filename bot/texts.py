@@ -74,6 +74,9 @@ SUMMARY_LABELS: dict[str, str] = {
 }
 
 ANY_TIME = "随时可以"
+# The visit time of an owner who wants someone as soon as possible: no appointment, the
+# urgency's own promise applies.
+AS_SOON_AS_POSSIBLE = "越快越好"
 
 
 def promise(category: str, urgency: str | None, due_local: str) -> str:

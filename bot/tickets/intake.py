@@ -47,6 +47,9 @@ INTERRUPTING_INTENTS = frozenset({
     "ask_procedure", "check_ticket_status", "request_human", "greet", "thank", "goodbye",
     "out_of_scope", "nlu_fallback",
 })
+# Asked what they want done, an owner's answer is theirs unless it plainly turns to something
+# else: "今天就清掉 以后每天按时清运" read as out of scope, or unclear, is still the outcome.
+OUTCOME_IS_NOT = INTERRUPTING_INTENTS - {"out_of_scope", "nlu_fallback"}
 # What the owner hears when the visit time offered cannot be one, by WhenProblem.reason;
 # the form then asks for the time again.
 TIME_PROBLEM_RESPONSES: dict[str, str] = {
@@ -58,7 +61,15 @@ TIME_PROBLEM_DEFAULT = "utter_time_impossible"
 EMPTY_ANSWER = "utter_empty_answer"
 
 _CANCEL = re.compile(r"取消|算了|不用了|不需要了|不修了|不报了|不投诉了|不提了|先不(?:报|修|用)了?|撤销")
-_ANY_TIME = re.compile(r"随时|都可以|都行|什么时候都|啥时候都|任何时间|全天")
+_ANY_TIME = re.compile(r"随时|都可以|都行|什么时候都|啥时候都|任何时间|全天|不用约|不用预约|不需要约|"
+                       r"直接(?:来|修|过来|去修|上门)|你们(?:安排|看着办|定)|看你们(?:安排|方便)?")
+# "As soon as possible": no appointment; the urgency's own promise applies.
+_ASAP = re.compile(r"越快越好|越早越好|尽快|尽早|马上|立刻|立即|赶紧|赶快|快点|现在就|等着")
+# A yes, then only politeness or urging: "没问题 谢谢", "对的 快点来人", "可以 就这样".
+_YES_THEN = re.compile(
+    r"^(?:对|是|是的|对的|没错|没问题|确认|确定|好|好的|好滴|可以|行|嗯|嗯嗯|ok|OK|提交|正确)"
+    r"(?:[\s,，.。!！~～]*(?:谢谢|谢了|多谢|麻烦了|辛苦了|就这样|就这么办|确认|提交|没问题|可以|对的|是的|"
+    r"快点来人?|尽快|快来|赶紧|麻烦快点|好的|嗯|吧|啊|呀|哈|了|您|你们?|师傅))*[\s,，.。!！~～👍🙏]*$")
 _YES = re.compile(r"^(?:对|是|是的|对的|没错|没问题|确认|确定|好|好的|可以|行|嗯|嗯嗯|ok|OK|提交)[!！。.~]*$")
 _DIGITS = re.compile(r"\d{5,}")
 _DIGITS_3 = re.compile(r"\d{3,}")
@@ -67,7 +78,8 @@ _DIGITS_3 = re.compile(r"\d{3,}")
 _OUTCOME = re.compile(
     r"希望|要求(?!的)|请(?!问)|麻烦你们|麻烦物业|尽快|尽早|赶紧|赶快|马上|立刻|立即|"
     r"给(?:我们?|个|一个)?(?:个)?说法|赔偿|赔钱|退(?:钱|费|款)|道歉|整改|管一?管|处理一下|"
-    r"解决一下|派人|能不能|能否|可不可以|别再|不要再"
+    r"解决一下|派人|能不能|能否|可不可以|别再|不要再|退给|还给|补给|改对|改过来|清走|清掉|拆掉|挪走|"
+    r"让他|叫他|必须|严肃处理|查一查|去查"
 )
 _CLAUSES = re.compile(r"[^，,。.;；!！?？\n]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -194,7 +206,9 @@ def wants_to_cancel(text: str) -> bool:
 
 
 def is_plain_yes(text: str) -> bool:
-    return bool(_YES.match(text.strip()))
+    """A yes, alone or with only thanks or urging after it."""
+    words = text.strip()
+    return bool(_YES.match(words) or _YES_THEN.match(words))
 
 
 def _place_answer(text: str, facts: dict[str, Any], answer: Answer) -> None:
@@ -246,9 +260,10 @@ def _time_answer(text: str, requested: str | None, now: datetime, facts: dict[st
         answer.slots["ticket_facts"] = facts
     elif isinstance(when, WhenProblem):
         answer.say.append(TIME_PROBLEM_RESPONSES.get(when.reason, TIME_PROBLEM_DEFAULT))
-    elif requested == "visit_time" and _ANY_TIME.search(text):
+    elif requested == "visit_time" and (_ANY_TIME.search(text) or _ASAP.search(text)):
         facts.update(visit_start=None, visit_end=None)
-        answer.slots["visit_time"] = texts.ANY_TIME
+        answer.slots["visit_time"] = (texts.ANY_TIME if _ANY_TIME.search(text)
+                                      else texts.AS_SOON_AS_POSSIBLE)
         answer.slots["ticket_facts"] = facts
     elif requested == "visit_time":
         answer.say.append("utter_time_unclear")
@@ -313,7 +328,7 @@ def _outcome_answer(text: str, requested: str | None, intent: str | None,
     """The desired outcome: the words asking for something, anywhere; when it is the
     question, whatever else the answer says once its other facts are taken out."""
     outcome = desired_outcome_in(text)
-    if outcome is None and requested == "desired_outcome" and intent not in INTERRUPTING_INTENTS:
+    if outcome is None and requested == "desired_outcome" and intent not in OUTCOME_IS_NOT:
         rest = _remainder(text, answer) if answer.slots else text.strip()
         if len(_CJK.findall(rest)) >= 2 or (rest and not answer.slots):
             outcome = rest

@@ -62,8 +62,9 @@ _ROOM_RE = re.compile(
     r"(?P<room>(?<![0-9])\d{3,4}(?![0-9])|[零〇一二两三四五六七八九十百千]{3,8})"
     r"(?P<suffix>\s*(?:号房|房间|室|房|号))?"
 )
-# Between parts: spaces, commas, slashes, dashes; at most three of them.
-_SEP_RE = re.compile(r"[\s,，、/\-]{0,3}")
+# Between parts: spaces, commas, slashes, dashes, at most three of them, and the words
+# owners put between (16栋2单元 我家1103, 5栋 我住302, 3单元的1201).
+_SEP_RE = re.compile(r"[\s,，、/\-]{0,3}(?:(?:我们?家|我住|住在?|家|的)(?:是|在)?[\s,，、]{0,2})?")
 # Words after a number that make it an amount, a time or a date, not a room.
 _MEASURE_RE = re.compile(
     r"\s*(?:元|块|毛|米|平|方|天|周|年|月|日|点|时|小时|分|秒|个|次|人|户|多|余|万|千|百|"

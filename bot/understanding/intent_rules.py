@@ -19,7 +19,7 @@ from bot.tickets.numbering import NUMBER_PATTERN as _NUMBER_SPAN
 from bot.tickets.numbering import WIDE_CHARACTERS as _WIDE
 from bot.tickets.numbering import find_number
 from bot.understanding.emotion import is_angry
-from bot.understanding.urgency import classify_urgency
+from bot.understanding.urgency import assess_by_rules
 
 REPAIR = "report_repair"
 COMPLAINT = "file_complaint"
@@ -80,12 +80,32 @@ def names_a_ticket(text: str) -> bool:
     return find_number(text) is not None
 
 
+# A message that only names what the owner wants to do ("报修", "我要投诉"): the model, with
+# one word to go on, was too unsure and the owner was asked to rephrase.
+_ONLY_A_REQUEST = re.compile(
+    r"^(?:你好|您好|在吗|喂)?[\s,，]*(?:我|我们)?(?:要|想|想要|需要|得)?(?:帮我)?"
+    r"(?P<what>报修|报个修|报一下修|维修|修东西|投诉|投诉一下|提个?建议|建议一下|有个建议)"
+    r"(?:一下|一个)?[\s。.!！~～]*$"
+)
+_REQUEST_INTENTS = {"报": REPAIR, "维": REPAIR, "修": REPAIR, "投": COMPLAINT,
+                    "提": "make_suggestion", "建": "make_suggestion", "有": "make_suggestion"}
+
+
+def only_a_request(text: str) -> str | None:
+    """The intent of a message that only names a repair, a complaint or a suggestion."""
+    found = _ONLY_A_REQUEST.match(text.strip())
+    return _REQUEST_INTENTS[found["what"][0]] if found else None
+
+
 def overruled_intent(text: str, model_intent: str | None) -> str | None:
     """The intent a rule insists on, or None to keep the model's."""
-    if classify_urgency(text) == "emergency":
+    if assess_by_rules(text).level == "emergency":
         return REPAIR if model_intent != REPAIR else None
     if model_intent in COMPLAINT_CUE_OVERRULES and complaint_cue(text):
         return COMPLAINT
+    request = only_a_request(text)
+    if request is not None:
+        return request if model_intent != request else None
     if only_a_ticket_number(text):
         return STATUS
     if names_a_ticket(text):
